@@ -1,0 +1,25 @@
+package dev.mailbridge.emulator.server;
+
+import java.nio.charset.StandardCharsets;
+import org.eclipse.jetty.http.HttpHeader;
+import java.nio.ByteBuffer;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/** Writing whole responses from the emulator's handlers. */
+public final class Responses {
+    private Responses() {}
+
+    public static void json(Response response, Callback callback, int status, String json) {
+        send(response, callback, status, "application/json; charset=utf-8", json);
+    }
+
+    public static void send(Response response, Callback callback, int status, String contentType, String body) {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store, no-cache");
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
+        response.write(true, ByteBuffer.wrap(bytes), callback);
+    }
+}
