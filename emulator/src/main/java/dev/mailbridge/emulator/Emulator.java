@@ -98,8 +98,8 @@ public final class Emulator implements AutoCloseable {
         EntraService entra = EntraService.fromConfig(config, clock, stateDir);
         Emulator[] self = new Emulator[1];
         ControlApi control = new ControlApi(clock, () -> self[0].describe());
-        EmulatorServer server = new EmulatorServer(bind, host, listeners, keyStore, KEY_STORE_PASSWORD, List.of(
-                control, entra));
+        EmulatorServer server =
+                new EmulatorServer(bind, host, listeners, keyStore, KEY_STORE_PASSWORD, List.of(control, entra));
         try {
             server.start();
         } catch (Exception e) {
@@ -187,7 +187,8 @@ public final class Emulator implements AutoCloseable {
         server.close();
         if (temporaryState) {
             try (Stream<Path> files = Files.walk(stateDir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                files.sorted(Comparator.reverseOrder())
+                        .forEach(path -> path.toFile().delete());
             } catch (IOException ignored) {
                 // a temporary folder left behind is harmless
             }

@@ -65,7 +65,10 @@ public final class EmulatorMain implements Callable<Integer> {
                 .httpPort(httpPort)
                 .host(host)
                 .bindAddress(bind)
-                .stateDir(stateDir != null ? stateDir : Path.of(System.getProperty("user.home"), ".mailbridge", "emulator"))
+                .stateDir(
+                        stateDir != null
+                                ? stateDir
+                                : Path.of(System.getProperty("user.home"), ".mailbridge", "emulator"))
                 .build();
         Emulator emulator;
         try {
@@ -73,7 +76,8 @@ public final class EmulatorMain implements Callable<Integer> {
         } catch (RuntimeException e) {
             System.err.println("mailbridge emulator: " + e.getMessage());
             if (String.valueOf(e.getMessage()).contains("Address already in use")) {
-                System.err.println("Another program uses the port. Pick another with --https-port (0 picks a free one).");
+                System.err.println(
+                        "Another program uses the port. Pick another with --https-port (0 picks a free one).");
             }
             return 1;
         }
@@ -99,9 +103,13 @@ public final class EmulatorMain implements Callable<Integer> {
         out.println("Mailbridge emulator");
         out.println();
         out.println("Sign-in (Entra ID), per cloud:");
-        doc.path("clouds").fields().forEachRemaining(e -> out.printf("  %-7s %s%n", e.getKey(), e.getValue().asText()));
+        doc.path("clouds")
+                .fields()
+                .forEachRemaining(
+                        e -> out.printf("  %-7s %s%n", e.getKey(), e.getValue().asText()));
         if (!doc.path("loginHttp").isNull()) {
-            out.printf("  %-7s %s (plain HTTP)%n", "global", doc.path("loginHttp").asText());
+            out.printf(
+                    "  %-7s %s (plain HTTP)%n", "global", doc.path("loginHttp").asText());
         }
         out.println("Control API: " + doc.path("control").asText() + " (GET /describe, POST /clock/advance, ...)");
         out.println();
@@ -121,7 +129,9 @@ public final class EmulatorMain implements Callable<Integer> {
                         "  app  %s  %s%s%n",
                         app.path("clientId").asText(),
                         app.path("displayName").asText(""),
-                        app.hasNonNull("clientSecret") ? "  secret: " + app.path("clientSecret").asText() : "");
+                        app.hasNonNull("clientSecret")
+                                ? "  secret: " + app.path("clientSecret").asText()
+                                : "");
                 if (sample == null
                         && app.hasNonNull("clientSecret")
                         && "global".equals(tenant.path("cloud").asText("global"))) {
@@ -139,17 +149,19 @@ public final class EmulatorMain implements Callable<Integer> {
         out.println("Trust the emulator's CA:");
         out.println("  curl:  --cacert " + doc.path("caCertificate").asText());
         out.println("  Java:  keytool -importcert -noprompt -alias mailbridge-emulator -storepass changeit"
-                + " -keystore emulator-trust.p12 -file " + doc.path("caCertificate").asText());
-        out.println("         then -Djavax.net.ssl.trustStore=emulator-trust.p12 -Djavax.net.ssl.trustStorePassword=changeit");
+                + " -keystore emulator-trust.p12 -file "
+                + doc.path("caCertificate").asText());
+        out.println(
+                "         then -Djavax.net.ssl.trustStore=emulator-trust.p12 -Djavax.net.ssl.trustStorePassword=changeit");
         if (sample != null) {
             out.println();
             out.println("Get an app-only token for EWS:");
             out.println("  curl --cacert " + doc.path("caCertificate").asText() + " " + login + "/" + sampleTenant
                     + "/oauth2/v2.0/token \\");
-            out.println("    -d grant_type=client_credentials -d client_id=" + sample.path("clientId").asText()
-                    + " \\");
-            out.println("    --data-urlencode client_secret='" + sample.path("clientSecret").asText()
-                    + "' -d scope=https://outlook.office365.com/.default");
+            out.println("    -d grant_type=client_credentials -d client_id="
+                    + sample.path("clientId").asText() + " \\");
+            out.println("    --data-urlencode client_secret='"
+                    + sample.path("clientSecret").asText() + "' -d scope=https://outlook.office365.com/.default");
         }
         out.println();
     }

@@ -61,15 +61,19 @@ class EmulatorCliTest {
             assertThat(token.path("access_token").asText().split("\\.")).hasSize(3);
         } finally {
             process.destroy();
-            assertThat(process.waitFor(20, TimeUnit.SECONDS)).as("stops on SIGTERM").isTrue();
+            assertThat(process.waitFor(20, TimeUnit.SECONDS))
+                    .as("stops on SIGTERM")
+                    .isTrue();
         }
     }
 
     @Test
     void aPortInUseIsExplained() throws Exception {
-        try (Emulator first = Emulator.start(EmulatorOptions.builder().httpsPort(0).build())) {
+        try (Emulator first =
+                Emulator.start(EmulatorOptions.builder().httpsPort(0).build())) {
             Process process = new ProcessBuilder(
-                            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                            Path.of(System.getProperty("java.home"), "bin", "java")
+                                    .toString(),
                             "-cp",
                             System.getProperty("java.class.path"),
                             EmulatorMain.class.getName(),
@@ -121,7 +125,10 @@ class EmulatorCliTest {
 
     private static boolean commandExists(String command) {
         try {
-            return new ProcessBuilder("bash", "-c", "command -v " + command).start().waitFor() == 0;
+            return new ProcessBuilder("bash", "-c", "command -v " + command)
+                            .start()
+                            .waitFor()
+                    == 0;
         } catch (IOException | InterruptedException e) {
             return false;
         }

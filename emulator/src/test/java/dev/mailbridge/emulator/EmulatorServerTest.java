@@ -108,7 +108,8 @@ class EmulatorServerTest {
         HttpResponse<String> advanced = post("/_emulator/clock/advance", "{\"duration\":\"P91D\"}");
         assertThat(advanced.statusCode()).isEqualTo(200);
         Instant now = Instant.parse(JSON.readTree(advanced.body()).path("now").asText());
-        assertThat(Duration.between(before, now)).isBetween(Duration.ofDays(91), Duration.ofDays(91).plusMinutes(1));
+        assertThat(Duration.between(before, now))
+                .isBetween(Duration.ofDays(91), Duration.ofDays(91).plusMinutes(1));
         assertThat(emulator.clock().offset()).isEqualTo(Duration.ofDays(91));
 
         assertThat(post("/_emulator/clock/reset", "").statusCode()).isEqualTo(200);
@@ -133,8 +134,8 @@ class EmulatorServerTest {
         assertThat(unknown.statusCode()).isEqualTo(404);
         JsonNode body = JSON.readTree(unknown.body());
         assertThat(body.path("error").asText()).isEqualTo("not_found");
-        assertThat(unknown.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v)
-                .startsWith("application/json"));
+        assertThat(unknown.headers().firstValue("content-type"))
+                .hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
     }
 
     @Test
@@ -146,7 +147,8 @@ class EmulatorServerTest {
         assertThat(doc.path("login").asText()).isEqualTo(emulator.loginUrl().toString());
         assertThat(doc.has("ews")).isTrue();
         assertThat(doc.has("graph")).isTrue();
-        assertThat(doc.path("clouds").path("usgov").asText()).isEqualTo(emulator.loginUrl(Cloud.USGOV).toString());
+        assertThat(doc.path("clouds").path("usgov").asText())
+                .isEqualTo(emulator.loginUrl(Cloud.USGOV).toString());
         JsonNode tenants = doc.path("tenants");
         assertThat(tenants.isArray()).isTrue();
         assertThat(tenants).anySatisfy(t -> assertThat(t.path("kind").asText()).isEqualTo("online"));
@@ -165,7 +167,8 @@ class EmulatorServerTest {
                 assertThat(a.path("application").isArray()).isTrue();
             });
         }
-        assertThat(JSON.readTree(get(emulator.loginUrl() + "/_emulator/describe").body()))
+        assertThat(JSON.readTree(
+                        get(emulator.loginUrl() + "/_emulator/describe").body()))
                 .isEqualTo(doc);
     }
 

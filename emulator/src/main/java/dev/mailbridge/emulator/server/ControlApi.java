@@ -34,8 +34,7 @@ public final class ControlApi implements EmulatorService {
     }
 
     @Override
-    public boolean handle(Request request, Response response, Callback callback, Endpoint endpoint)
-            throws IOException {
+    public boolean handle(Request request, Response response, Callback callback, Endpoint endpoint) throws IOException {
         String path = request.getHttpURI().getPath();
         String method = request.getMethod();
         switch (path) {

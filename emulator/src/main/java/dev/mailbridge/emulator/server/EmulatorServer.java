@@ -94,8 +94,8 @@ public final class EmulatorServer implements AutoCloseable {
             ServerConnector connector = (ServerConnector) connectors[i];
             connector.open();
             Listener listener = listeners.get(i);
-            URI base = URI.create((listener.tls() ? "https" : "http") + "://" + hostForUrl() + ":"
-                    + connector.getLocalPort());
+            URI base = URI.create(
+                    (listener.tls() ? "https" : "http") + "://" + hostForUrl() + ":" + connector.getLocalPort());
             Endpoint endpoint = new Endpoint(listener.cloud(), base);
             endpoints.put(connector, endpoint);
             if (listener.tls()) {
@@ -146,13 +146,18 @@ public final class EmulatorServer implements AutoCloseable {
                         HttpStatus.NOT_FOUND_404,
                         Json.error(
                                 "not_found",
-                                "The emulator has no endpoint at " + request.getHttpURI().getPath()
+                                "The emulator has no endpoint at "
+                                        + request.getHttpURI().getPath()
                                         + ". GET /_emulator/describe lists what it serves."));
                 return true;
             } catch (Throwable failure) {
                 String incident = UUID.randomUUID().toString();
-                LOG.error("Unhandled failure on {} {} (incident {})", request.getMethod(), request.getHttpURI()
-                        .getPath(), incident, failure);
+                LOG.error(
+                        "Unhandled failure on {} {} (incident {})",
+                        request.getMethod(),
+                        request.getHttpURI().getPath(),
+                        incident,
+                        failure);
                 if (!response.isCommitted()) {
                     Responses.json(
                             response,

@@ -76,7 +76,9 @@ public final class CertificateAuthority {
             Path keyFile = folder.resolve(CA_KEY_FILE);
             if (Files.exists(certFile) && Files.exists(keyFile)) {
                 return new CertificateAuthority(
-                        readCertificate(Files.readString(certFile)), readPrivateKey(Files.readString(keyFile)), certFile);
+                        readCertificate(Files.readString(certFile)),
+                        readPrivateKey(Files.readString(keyFile)),
+                        certFile);
             }
             KeyPair keys = rsaKeyPair();
             Instant now = Instant.now();
@@ -90,8 +92,7 @@ public final class CertificateAuthority {
                     keys.getPublic());
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
-            builder.addExtension(
-                    Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+            builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
             builder.addExtension(
                     Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(keys.getPublic()));
             X509Certificate cert = sign(builder, keys.getPrivate());
