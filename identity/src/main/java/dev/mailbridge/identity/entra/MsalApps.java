@@ -10,6 +10,8 @@ import dev.mailbridge.identity.credential.ClientCredential;
 import dev.mailbridge.identity.failure.FailureCategory;
 import dev.mailbridge.identity.failure.SignInFailure;
 import java.net.MalformedURLException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * Builds MSAL applications for a registration. Each gets its own {@link MsalHttpClient} (so error bodies are
@@ -17,6 +19,17 @@ import java.net.MalformedURLException;
  * access-token cache and refresh policy are {@link dev.mailbridge.identity.token.CachingTokenSource}'s.
  */
 final class MsalApps {
+    /**
+     * MSAL runs every call on its executor, by default CompletableFuture's async pool: the application-wide common
+     * fork-join pool on machines with more than two cores, where device-code sign-ins polling for minutes and
+     * other work of the host application would compete for a few workers. Our callers block on each call
+     * anyway, so a cached pool of daemon threads of our own is the fit.
+     */
+    private static final ExecutorService EXECUTOR = Executors.newCachedThreadPool(Thread.ofPlatform()
+            .name("mailbridge-msal-", 0)
+            .daemon(true)
+            .factory());
+
     private MsalApps() {}
 
     static ConfidentialClientApplication confidential(AppRegistration app, MsalHttpClient http) {
@@ -55,6 +68,7 @@ final class MsalApps {
         boolean custom = app.cloud().customAuthority();
         return builder.authority(app.authority())
                 .httpClient(http)
+                .executorService(EXECUTOR)
                 // Instance discovery asks login.microsoftonline.com about the host; for the emulator or another
                 // non-Microsoft authority there is nothing to ask, so MSAL must take the authority as given.
                 .instanceDiscovery(!custom)

@@ -13,6 +13,7 @@ import dev.mailbridge.identity.testing.TestBrowser;
 import dev.mailbridge.identity.testing.TestBrowser.Person;
 import dev.mailbridge.identity.token.InMemoryRefreshTokenStore;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,8 +37,11 @@ class DeviceCodeSignInTest {
     Running start(InMemoryRefreshTokenStore store, String accountKey) {
         CompletableFuture<DeviceCodePrompt> prompt = new CompletableFuture<>();
         CompletableFuture<SignedInAccount> result =
-                CompletableFuture.supplyAsync(() -> new DeviceCodeSignIn(fx.publicApp(), fx.http(), store)
-                        .run(accountKey, fx.ewsScopes(), prompt::complete));
+                // A plain thread, as a server's request thread would be (not a fork-join worker).
+                CompletableFuture.supplyAsync(
+                        () -> new DeviceCodeSignIn(fx.publicApp(), fx.http(), store)
+                                .run(accountKey, fx.ewsScopes(), prompt::complete),
+                        Executors.newSingleThreadExecutor());
         result.whenComplete((r, e) -> {
             if (e != null) {
                 prompt.completeExceptionally(e);
@@ -66,6 +70,31 @@ class DeviceCodeSignInTest {
         var tokens = EntraTokens.delegated(fx.publicApp(), fx.ewsScopes(), store, "mbx-device", fx.http());
         assertThat(tokens.refreshNow().value().reveal()).isNotBlank();
         assertThat(store.saveCount()).isEqualTo(2);
+    }
+
+    /**
+     * A device-code sign-in waits for minutes; meanwhile every other token request of the process must go on
+     * (MSAL's default executor, the common pool, has one worker on a two-core machine).
+     */
+    @Test
+    void otherTokenRequestsGoOnWhileADeviceCodeSignInWaits() throws Exception {
+        String upn = fx.newUser();
+        InMemoryRefreshTokenStore store = new InMemoryRefreshTokenStore();
+        Running running = start(store, "mbx-waiting");
+        DeviceCodePrompt prompt = running.prompt().get(30, TimeUnit.SECONDS);
+
+        var daemon = EntraTokens.appOnly(
+                fx.daemonWithSecret(EntraFixture.DAEMON_SECRET), fx.cloud().ewsAppScope(), fx.http());
+        assertThat(CompletableFuture.supplyAsync(daemon::token, Executors.newSingleThreadExecutor())
+                        .get(60, TimeUnit.SECONDS)
+                        .value()
+                        .reveal())
+                .isNotBlank();
+        assertThat(running.result()).isNotDone();
+
+        new TestBrowser(EMULATOR.emulator().sslContext())
+                .enterDeviceCode(prompt.verificationUri(), prompt.userCode(), Person.of(upn, EntraFixture.PASSWORD));
+        assertThat(running.result().get(60, TimeUnit.SECONDS).username()).isEqualToIgnoringCase(upn);
     }
 
     @Test
