@@ -69,9 +69,10 @@ public final class EmulatorExtension implements BeforeAllCallback, AfterAllCallb
     @Override
     public void beforeAll(ExtensionContext context) {
         if (emulator == null) {
-            emulator = Emulator.start(options.httpsPort() == null
-                    ? options.toBuilder().httpsPort(0).build()
-                    : options);
+            emulator = Emulator.start(
+                    options.httpsPort() == null
+                            ? options.toBuilder().httpsPort(0).build()
+                            : options);
         }
     }
 

@@ -28,7 +28,10 @@ class EmulatorExtensionTest {
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
         assertThat(metadata.statusCode()).isEqualTo(200);
-        assertThat(new ObjectMapper().readTree(metadata.body()).path("token_endpoint").asText())
+        assertThat(new ObjectMapper()
+                        .readTree(metadata.body())
+                        .path("token_endpoint")
+                        .asText())
                 .startsWith(emulator.loginUrl().toString());
     }
 

@@ -25,10 +25,8 @@ final class MsalApps {
      * other work of the host application would compete for a few workers. Our callers block on each call
      * anyway, so a cached pool of daemon threads of our own is the fit.
      */
-    private static final ExecutorService EXECUTOR = Executors.newCachedThreadPool(Thread.ofPlatform()
-            .name("mailbridge-msal-", 0)
-            .daemon(true)
-            .factory());
+    private static final ExecutorService EXECUTOR = Executors.newCachedThreadPool(
+            Thread.ofPlatform().name("mailbridge-msal-", 0).daemon(true).factory());
 
     private MsalApps() {}
 
