@@ -391,16 +391,7 @@ final class AuthorizeEndpoint {
                     ctx.grants.flows.remove(flow.id);
                     return issueCode(flow, r);
                 }
-                flow.stage = Stage.CONSENT;
-                return Reply.html(
-                        200,
-                        Pages.consent(
-                                action(flow),
-                                flow.id,
-                                app.displayName,
-                                user.upn,
-                                describe(tenant, ScopePolicy.requestedKeys(app, scopes)),
-                                false));
+                return delegatedConsentPage(flow, tenant, app, user, scopes);
             }
             case ADMIN_CONSENT, ADMIN_CONSENT_V1 -> {
                 if (!user.admin) {
@@ -415,20 +406,25 @@ final class AuthorizeEndpoint {
                 return Reply.html(200, Pages.consent(action(flow), flow.id, app.displayName, user.upn, all, true));
             }
             case DEVICE -> {
-                flow.stage = Stage.CONSENT;
-                List<Scope> scopes = ctx.scopes.delegated(tenant, app, flow.scopes);
-                return Reply.html(
-                        200,
-                        Pages.consent(
-                                action(flow),
-                                flow.id,
-                                app.displayName,
-                                user.upn,
-                                describe(tenant, ScopePolicy.requestedKeys(app, scopes)),
-                                false));
+                return delegatedConsentPage(flow, tenant, app, user, ctx.scopes.delegated(tenant, app, flow.scopes));
             }
             default -> throw new IllegalStateException();
         }
+    }
+
+    /** The consent page for a user's own sign-in (browser or device code): the delegated scopes asked for. */
+    private Reply delegatedConsentPage(
+            Flow flow, Tenant tenant, AppRegistration app, EntraUser user, List<Scope> scopes) {
+        flow.stage = Stage.CONSENT;
+        return Reply.html(
+                200,
+                Pages.consent(
+                        action(flow),
+                        flow.id,
+                        app.displayName,
+                        user.upn,
+                        describe(tenant, ScopePolicy.requestedKeys(app, scopes)),
+                        false));
     }
 
     private Reply issueCode(Flow flow, EntraRequest r) {

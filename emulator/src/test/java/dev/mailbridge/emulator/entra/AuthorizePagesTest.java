@@ -6,35 +6,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jwt.SignedJWT;
 import dev.mailbridge.emulator.Cloud;
-import dev.mailbridge.emulator.Emulator;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** /authorize and its pages, admin consent, metadata, keys, instance discovery and the control API. */
-class AuthorizePagesTest {
+class AuthorizePagesTest extends EntraEmulatorTest {
     static final String FORM = "application/x-www-form-urlencoded";
-
-    @TempDir
-    static Path state;
-
-    static Emulator emulator;
-
-    @BeforeAll
-    static void start() {
-        emulator = EntraFixture.start(state);
-    }
-
-    @AfterAll
-    static void stop() {
-        emulator.close();
-    }
 
     static String enc(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);

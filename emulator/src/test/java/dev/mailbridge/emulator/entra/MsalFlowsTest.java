@@ -17,12 +17,10 @@ import com.microsoft.aad.msal4j.PublicClientApplication;
 import com.microsoft.aad.msal4j.ResponseMode;
 import com.microsoft.aad.msal4j.SilentParameters;
 import com.nimbusds.jwt.JWTClaimsSet;
-import dev.mailbridge.emulator.Emulator;
 import dev.mailbridge.emulator.entra.AppRegistration.AppCertificate;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -33,21 +31,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Microsoft's own client against the emulator: MSAL4J configured the natural way for a localhost
  * authority (https, the emulator's CA via sslSocketFactory, instanceDiscovery(false)).
  */
-class MsalFlowsTest {
-    @TempDir
-    static Path state;
-
-    static Emulator emulator;
+class MsalFlowsTest extends EntraEmulatorTest {
 
     /** MSAL's own threads: its default, the common pool, has a single worker on two-CPU machines. */
     static final java.util.concurrent.ExecutorService EXECUTOR =
@@ -56,21 +46,6 @@ class MsalFlowsTest {
                 t.setDaemon(true);
                 return t;
             });
-
-    @BeforeAll
-    static void start() {
-        emulator = EntraFixture.start(state);
-    }
-
-    @AfterAll
-    static void stop() {
-        emulator.close();
-    }
-
-    @AfterEach
-    void resetClock() {
-        emulator.clock().reset();
-    }
 
     private static String authority() {
         return base(emulator) + "/" + TENANT + "/";

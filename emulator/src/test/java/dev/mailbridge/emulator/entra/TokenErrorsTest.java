@@ -12,14 +12,12 @@ import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.mailbridge.emulator.Cloud;
-import dev.mailbridge.emulator.Emulator;
 import dev.mailbridge.emulator.entra.AppRegistration.AppCertificate;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -28,36 +26,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Every token-endpoint error produced for real over HTTPS, in Entra's exact shape. */
-class TokenErrorsTest {
+class TokenErrorsTest extends EntraEmulatorTest {
     static final String FORM = "application/x-www-form-urlencoded";
     static final String CORRELATION = "11112222-3333-4444-5555-666677778888";
-
-    @TempDir
-    static Path state;
-
-    static Emulator emulator;
-
-    @BeforeAll
-    static void start() {
-        emulator = EntraFixture.start(state);
-    }
-
-    @AfterAll
-    static void stop() {
-        emulator.close();
-    }
-
-    @AfterEach
-    void resetClock() {
-        emulator.clock().reset();
-    }
 
     static String tokenUrl(String tenant) {
         return base(emulator) + "/" + tenant + "/oauth2/v2.0/token";
