@@ -2,7 +2,9 @@ package dev.mailbridge.emulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mailbridge.emulator.autodiscover.AutodiscoverService;
 import dev.mailbridge.emulator.entra.EntraService;
+import dev.mailbridge.emulator.exchange.ExchangeService;
 import dev.mailbridge.emulator.server.ControlApi;
 import dev.mailbridge.emulator.server.EmulatorServer;
 import dev.mailbridge.emulator.server.Json;
@@ -41,6 +43,8 @@ public final class Emulator implements AutoCloseable {
     private final CertificateAuthority ca;
     private final EmulatorClock clock;
     private final EntraService entra;
+    private final ExchangeService exchange;
+    private final AutodiscoverService autodiscover;
     private final Path stateDir;
     private final boolean temporaryState;
 
@@ -49,12 +53,16 @@ public final class Emulator implements AutoCloseable {
             CertificateAuthority ca,
             EmulatorClock clock,
             EntraService entra,
+            ExchangeService exchange,
+            AutodiscoverService autodiscover,
             Path stateDir,
             boolean temporaryState) {
         this.server = server;
         this.ca = ca;
         this.clock = clock;
         this.entra = entra;
+        this.exchange = exchange;
+        this.autodiscover = autodiscover;
         this.stateDir = stateDir;
         this.temporaryState = temporaryState;
     }
@@ -98,15 +106,17 @@ public final class Emulator implements AutoCloseable {
         EntraService entra = EntraService.fromConfig(config, clock, stateDir);
         Emulator[] self = new Emulator[1];
         ControlApi control = new ControlApi(clock, () -> self[0].describe());
-        EmulatorServer server =
-                new EmulatorServer(bind, host, listeners, keyStore, KEY_STORE_PASSWORD, List.of(control, entra));
+        ExchangeService exchange = ExchangeService.create(config, clock, entra, stateDir);
+        AutodiscoverService autodiscover = AutodiscoverService.create(config, clock, entra);
+        EmulatorServer server = new EmulatorServer(
+                bind, host, listeners, keyStore, KEY_STORE_PASSWORD, List.of(control, entra, exchange, autodiscover));
         try {
             server.start();
         } catch (Exception e) {
             server.close();
             throw new IllegalStateException("The emulator could not start: " + rootMessage(e), e);
         }
-        self[0] = new Emulator(server, ca, clock, entra, stateDir, temporaryState);
+        self[0] = new Emulator(server, ca, clock, entra, exchange, autodiscover, stateDir, temporaryState);
         return self[0];
     }
 
@@ -148,6 +158,15 @@ public final class Emulator implements AutoCloseable {
         return entra;
     }
 
+    /** Exchange (EWS) and its mailbox store. */
+    public ExchangeService exchange() {
+        return exchange;
+    }
+
+    public AutodiscoverService autodiscover() {
+        return autodiscover;
+    }
+
     public Path stateDir() {
         return stateDir;
     }
@@ -162,7 +181,8 @@ public final class Emulator implements AutoCloseable {
         for (Map.Entry<Cloud, Endpoint> entry : server.httpsEndpoints().entrySet()) {
             clouds.put(entry.getKey().id(), entry.getValue().baseUrl().toString());
         }
-        doc.putNull("ews");
+        doc.put("ews", exchange.ewsPath() == null ? null : loginUrl() + exchange.ewsPath());
+        doc.put("autodiscover", autodiscover.soapPath() == null ? null : loginUrl() + autodiscover.soapPath());
         doc.putNull("graph");
         doc.put("control", loginUrl() + ControlApi.PREFIX);
         doc.set("tenants", entra.describeTenants());
