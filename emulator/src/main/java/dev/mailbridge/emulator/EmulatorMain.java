@@ -111,6 +111,7 @@ public final class EmulatorMain implements Callable<Integer> {
             out.printf(
                     "  %-7s %s (plain HTTP)%n", "global", doc.path("loginHttp").asText());
         }
+        out.println("EWS (Exchange Web Services): " + doc.path("ews").asText() + " (also on the plain-HTTP port)");
         out.println("Control API: " + doc.path("control").asText() + " (GET /describe, POST /clock/advance, ...)");
         out.println();
         JsonNode sample = null;

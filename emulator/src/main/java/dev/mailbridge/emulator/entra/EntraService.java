@@ -81,6 +81,14 @@ public final class EntraService implements EmulatorService {
         return ctx.directory;
     }
 
+    /**
+     * The public key Entra signs access tokens with (RS256), so resource servers emulated in the same
+     * JVM (EWS) can check a token's signature without calling the keys endpoint.
+     */
+    public java.security.interfaces.RSAPublicKey tokenSigningKey() {
+        return (java.security.interfaces.RSAPublicKey) ctx.keys.certificate().getPublicKey();
+    }
+
     @Override
     public boolean handle(Request request, Response response, Callback callback, Endpoint endpoint) throws Exception {
         String path = request.getHttpURI().getPath();
