@@ -100,6 +100,8 @@ public final class Emulator implements AutoCloseable {
 
         CertificateAuthority ca = CertificateAuthority.loadOrCreate(stateDir);
         Set<String> names = new LinkedHashSet<>(List.of(host, "localhost", "127.0.0.1", "::1"));
+        names.addAll(options.extraHostNames());
+        serverConfig.path("hostNames").forEach(name -> names.add(name.asText()));
         KeyStore keyStore = ca.issueServerKeyStore(names, KEY_STORE_PASSWORD.toCharArray());
 
         EmulatorClock clock = new EmulatorClock();

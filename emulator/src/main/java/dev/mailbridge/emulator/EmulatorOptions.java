@@ -1,7 +1,9 @@
 package dev.mailbridge.emulator;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -15,6 +17,8 @@ import java.util.Map;
  * @param cloudPorts HTTPS ports for the other clouds; a missing cloud gets the next port after
  *     the global one (or a free port when that is 0)
  * @param host the host name clients use; it goes into URLs, issuers and the server certificate
+ * @param extraHostNames more names the server certificate covers, for clients that reach the
+ *     emulator under other names (a hosts file, or a routing proxy in tests: autodiscover.contoso.com)
  * @param bindAddress the address to listen on; loopback unless asked otherwise
  * @param stateDir where the CA, signing keys and generated certificates are kept; null for a
  *     temporary folder removed on close
@@ -26,11 +30,13 @@ public record EmulatorOptions(
         Integer httpPort,
         Map<Cloud, Integer> cloudPorts,
         String host,
+        List<String> extraHostNames,
         String bindAddress,
         Path stateDir) {
 
     public EmulatorOptions {
         cloudPorts = cloudPorts == null ? Map.of() : Map.copyOf(cloudPorts);
+        extraHostNames = extraHostNames == null ? List.of() : List.copyOf(extraHostNames);
     }
 
     public static EmulatorOptions defaults() {
@@ -49,6 +55,7 @@ public record EmulatorOptions(
         b.httpPort = httpPort;
         b.cloudPorts.putAll(cloudPorts);
         b.host = host;
+        b.extraHostNames.addAll(extraHostNames);
         b.bindAddress = bindAddress;
         b.stateDir = stateDir;
         return b;
@@ -61,6 +68,7 @@ public record EmulatorOptions(
         private Integer httpPort;
         private final Map<Cloud, Integer> cloudPorts = new EnumMap<>(Cloud.class);
         private String host;
+        private final List<String> extraHostNames = new ArrayList<>();
         private String bindAddress;
         private Path stateDir;
 
@@ -94,6 +102,11 @@ public record EmulatorOptions(
             return this;
         }
 
+        public Builder extraHostNames(String... names) {
+            extraHostNames.addAll(List.of(names));
+            return this;
+        }
+
         public Builder bindAddress(String address) {
             this.bindAddress = address;
             return this;
@@ -106,7 +119,15 @@ public record EmulatorOptions(
 
         public EmulatorOptions build() {
             return new EmulatorOptions(
-                    configFile, configText, httpsPort, httpPort, cloudPorts, host, bindAddress, stateDir);
+                    configFile,
+                    configText,
+                    httpsPort,
+                    httpPort,
+                    cloudPorts,
+                    host,
+                    extraHostNames,
+                    bindAddress,
+                    stateDir);
         }
     }
 }

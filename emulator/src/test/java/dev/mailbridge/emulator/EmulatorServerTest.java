@@ -38,6 +38,7 @@ class EmulatorServerTest {
         emulator = Emulator.start(EmulatorOptions.builder()
                 .httpsPort(0)
                 .httpPort(0)
+                .extraHostNames("autodiscover.contoso.com")
                 .stateDir(state)
                 .build());
         client = HttpClient.newBuilder().sslContext(emulator.sslContext()).build();
@@ -58,7 +59,7 @@ class EmulatorServerTest {
         leaf.verify(ca.getPublicKey());
         assertThat(leaf.getSubjectAlternativeNames())
                 .extracting(entry -> entry.get(1).toString())
-                .contains("localhost", "127.0.0.1");
+                .contains("localhost", "127.0.0.1", "autodiscover.contoso.com");
     }
 
     @Test
