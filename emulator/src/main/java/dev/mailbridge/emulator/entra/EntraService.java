@@ -275,6 +275,6 @@ public final class EntraService implements EmulatorService {
         for (String cookie : reply.cookies) {
             h.add(HttpHeader.SET_COOKIE, cookie);
         }
-        Content.Sink.write(response, true, reply.body == null ? "" : reply.body, callback);
+        Content.Sink.write(response, true, reply.body(), callback);
     }
 }

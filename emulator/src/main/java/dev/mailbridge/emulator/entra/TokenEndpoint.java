@@ -1,6 +1,7 @@
 package dev.mailbridge.emulator.entra;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.nimbusds.jwt.JWTClaimsSet;
 import dev.mailbridge.emulator.Cloud;
 import dev.mailbridge.emulator.entra.ClientAuthenticator.Client;
 import dev.mailbridge.emulator.entra.EntraContext.TenantRef;
@@ -17,7 +18,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * POST /{tenant}/oauth2/v2.0/token and /devicecode: every grant with Entra's rules — single-use
@@ -266,14 +269,13 @@ final class TokenEndpoint {
                     app.clientId, app.displayName, resource.appId(), resource.displayName());
         }
         Instant now = ctx.now();
-        String token = ctx.issuer.appAccessToken(
+        JWTClaimsSet token = ctx.issuer.appAccessClaims(
                 r.endpoint(), tenant, app, scope.resourceUri(), roles, client.appidacr(), now, APP_TOKEN_LIFETIME);
         ObjectNode body = EntraContext.JSON.createObjectNode();
         body.put("token_type", "Bearer");
         body.put("expires_in", APP_TOKEN_LIFETIME);
         body.put("ext_expires_in", APP_TOKEN_LIFETIME);
-        body.put("access_token", token);
-        return Reply.json(200, body.toString());
+        return Reply.jsonSignedLater(200, body, Map.of("access_token", token), ctx.issuer);
     }
 
     // --- user tokens ---------------------------------------------------------------------------
@@ -322,8 +324,11 @@ final class TokenEndpoint {
         }
         Instant now = ctx.now();
         long lifetime = TokenIssuer.userTokenLifetime();
-        String accessToken = ctx.issuer.userAccessToken(
-                r.endpoint(), tenant, app, user, audience, scp, client.appidacr(), mfa, now, lifetime);
+        Map<String, JWTClaimsSet> tokens = new LinkedHashMap<>();
+        tokens.put(
+                "access_token",
+                ctx.issuer.userAccessClaims(
+                        r.endpoint(), tenant, app, user, audience, scp, client.appidacr(), mfa, now, lifetime));
         List<String> granted = new ArrayList<>();
         for (String name : ctx.scopes.consentedNames(app, user, resource)) {
             granted.add(audience + "/" + name);
@@ -334,7 +339,6 @@ final class TokenEndpoint {
         body.put("scope", String.join(" ", granted));
         body.put("expires_in", lifetime);
         body.put("ext_expires_in", lifetime);
-        body.put("access_token", accessToken);
         if (oidc.contains("offline_access")) {
             RefreshToken rt = new RefreshToken();
             rt.tenantId = tenant.id;
@@ -348,14 +352,15 @@ final class TokenEndpoint {
             body.put("refresh_token", value);
         }
         if (oidc.contains("openid")) {
-            body.put(
+            tokens.put(
                     "id_token",
-                    ctx.issuer.idToken(r.endpoint(), tenant, app, user, nonce, authTime, oidc.contains("email"), now));
+                    ctx.issuer.idTokenClaims(
+                            r.endpoint(), tenant, app, user, nonce, authTime, oidc.contains("email"), now));
         }
         if ("1".equals(r.formParam("client_info"))) {
             body.put("client_info", TokenIssuer.clientInfo(user, tenant));
         }
-        return Reply.json(200, body.toString());
+        return Reply.jsonSignedLater(200, body, tokens, ctx.issuer);
     }
 
     private static String required(EntraRequest r, String name) {

@@ -15,7 +15,8 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Mints access and ID tokens. Access tokens are v1-shaped like the ones Exchange Online and Graph
+ * Mints access and ID tokens: the claims are decided under the directory lock, the RS256 signature
+ * (about a millisecond each) is made after it, so token issuance uses every core. Access tokens are v1-shaped like the ones Exchange Online and Graph
  * receive (aud = resource URI, appid, scp or roles) but carry this listener's v2 issuer, so a fake
  * resource server can validate them against the emulator's metadata.
  */
@@ -39,7 +40,7 @@ final class TokenIssuer {
         return 3600 + RANDOM.nextInt(1801);
     }
 
-    String userAccessToken(
+    JWTClaimsSet userAccessClaims(
             Endpoint endpoint,
             Tenant tenant,
             AppRegistration app,
@@ -64,10 +65,10 @@ final class TokenIssuer {
         if (user.admin) {
             claims.claim("wids", List.of(GLOBAL_ADMIN_ROLE));
         }
-        return keys.sign(claims.build());
+        return claims.build();
     }
 
-    String appAccessToken(
+    JWTClaimsSet appAccessClaims(
             Endpoint endpoint,
             Tenant tenant,
             AppRegistration app,
@@ -82,7 +83,7 @@ final class TokenIssuer {
                 .claim("sub", app.servicePrincipalId)
                 .claim("roles", roles)
                 .build();
-        return keys.sign(claims);
+        return claims;
     }
 
     private JWTClaimsSet.Builder common(
@@ -110,7 +111,7 @@ final class TokenIssuer {
                 .jwtID(UUID.randomUUID().toString());
     }
 
-    String idToken(
+    JWTClaimsSet idTokenClaims(
             Endpoint endpoint,
             Tenant tenant,
             AppRegistration app,
@@ -139,7 +140,12 @@ final class TokenIssuer {
         if (email) {
             claims.claim("email", user.upn);
         }
-        return keys.sign(claims.build());
+        return claims.build();
+    }
+
+    /** Signs outside the directory lock: it reads nothing but the signing key. */
+    String sign(JWTClaimsSet claims) {
+        return keys.sign(claims);
     }
 
     /** MSAL's client_info: base64url of {"uid": oid, "utid": tid}, the account's home id. */
