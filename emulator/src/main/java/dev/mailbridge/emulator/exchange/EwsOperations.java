@@ -40,10 +40,12 @@ final class EwsOperations {
     record Ctx(EwsAuth.Caller caller, Mailbox mailbox) {}
 
     private final MailStore store;
+    private final Subscriptions subscriptions;
     private final byte[] stateKey = new byte[32];
 
-    EwsOperations(MailStore store) {
+    EwsOperations(MailStore store, Subscriptions subscriptions) {
         this.store = store;
+        this.subscriptions = subscriptions;
         new SecureRandom().nextBytes(stateKey);
     }
 
@@ -62,7 +64,11 @@ final class EwsOperations {
             "CopyItem",
             "DeleteItem",
             "GetAttachment",
-            "ResolveNames");
+            "ResolveNames",
+            "Subscribe",
+            "GetEvents",
+            "GetStreamingEvents",
+            "Unsubscribe");
 
     /** Runs one operation; returns the Body's child element. */
     String run(Ctx ctx, El op) throws SoapFault {
@@ -89,6 +95,9 @@ final class EwsOperations {
             case "DeleteItem" -> deleteItem(ctx, op);
             case "GetAttachment" -> getAttachment(ctx, op);
             case "ResolveNames" -> resolveNames(ctx, op);
+            case "Subscribe" -> subscriptions.subscribe(this, ctx, op);
+            case "GetEvents" -> subscriptions.getEvents(ctx, op);
+            case "Unsubscribe" -> subscriptions.unsubscribe(ctx, op);
             default ->
                 throw SoapFault.schema(
                         "The element '" + op.name + "' in namespace '" + op.ns + "' is not a supported EWS operation.",
@@ -1197,7 +1206,7 @@ final class EwsOperations {
             }
             Item copy = store.newItem(target, sent.mime);
             copy.read = false;
-            store.add(target.folder("inbox"), copy);
+            store.deliverItem(target.folder("inbox"), copy);
         }
     }
 

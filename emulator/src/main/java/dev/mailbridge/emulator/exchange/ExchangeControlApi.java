@@ -89,6 +89,8 @@ final class ExchangeControlApi {
             } else if (seg.length == 2 && seg[0].equals("apps") && method.equals("POST")) {
                 faults.appEwsEnabled(seg[1], json(request).path("ewsEnabled").asBoolean(true));
                 ok(response, callback, ExchangeService.json().put("app", seg[1]));
+            } else if (seg.length >= 1 && seg[0].equals("notifications")) {
+                notifications(request, response, callback, seg, method);
             } else if (seg.length == 2 && seg[0].equals("faults") && method.equals("POST")) {
                 JsonNode body = json(request);
                 switch (seg[1]) {
@@ -99,7 +101,10 @@ final class ExchangeControlApi {
                     case "unavailable" -> faults.unavailable(body.path("count").asInt(1));
                     case "delay" -> faults.delay(body.path("milliseconds").asLong(0));
                     case "invalidate-sync-states" -> store.invalidateSyncStates();
-                    case "reset" -> faults.reset();
+                    case "reset" -> {
+                        faults.reset();
+                        service.notifications().reset();
+                    }
                     default -> {
                         Responses.json(response, callback, 404, "{\"error\":\"unknown fault\"}");
                         return;
@@ -112,6 +117,73 @@ final class ExchangeControlApi {
         } catch (IllegalArgumentException e) {
             bad(response, callback, e.getMessage());
         }
+    }
+
+    /** {@code /notifications/...}: subscriptions, timing, limits and notification faults. */
+    private void notifications(Request request, Response response, Callback callback, String[] seg, String method)
+            throws Exception {
+        Subscriptions n = service.notifications();
+        if (seg.length == 2 && seg[1].equals("subscriptions") && method.equals("GET")) {
+            String mailbox = request.getHttpURI().getQuery() == null ? null : query(request, "mailbox", null);
+            ObjectNode out = ExchangeService.json();
+            ArrayNode ids = out.putArray("subscriptionIds");
+            n.subscriptionIds(mailbox).forEach(ids::add);
+            out.put("openStreams", n.openStreams());
+            ok(response, callback, out);
+            return;
+        }
+        if (seg.length != 2 || !method.equals("POST")) {
+            Responses.json(response, callback, 404, "{\"error\":\"not found\"}");
+            return;
+        }
+        JsonNode body = json(request);
+        ObjectNode out = ExchangeService.json();
+        switch (seg[1]) {
+            case "expire" ->
+                out.put(
+                        "expired",
+                        n.expire(
+                                body.path("subscriptionId").asText(null),
+                                body.path("mailbox").asText(null)));
+            case "cut-streams" ->
+                out.put("cut", n.cutStreams(body.path("mailbox").asText(null)));
+            case "timing" -> {
+                if (body.has("heartbeatMilliseconds")) {
+                    n.heartbeatInterval(java.time.Duration.ofMillis(
+                            body.path("heartbeatMilliseconds").asLong()));
+                }
+                if (body.has("minuteMilliseconds")) {
+                    n.minuteLength(java.time.Duration.ofMillis(
+                            body.path("minuteMilliseconds").asLong()));
+                }
+                out.put("heartbeatMilliseconds", n.heartbeatInterval().toMillis());
+                out.put("minuteMilliseconds", n.minuteLength().toMillis());
+            }
+            case "limits" -> {
+                if (body.has("connections")) {
+                    n.connectionLimit(
+                            body.path("connections").isNull()
+                                    ? null
+                                    : body.path("connections").asInt());
+                }
+                if (body.has("subscriptions")) {
+                    n.subscriptionLimit(
+                            body.path("subscriptions").isNull()
+                                    ? null
+                                    : body.path("subscriptions").asInt());
+                }
+                out.put("limits", "set");
+            }
+            case "reset" -> {
+                n.reset();
+                out.put("reset", true);
+            }
+            default -> {
+                Responses.json(response, callback, 404, "{\"error\":\"unknown notifications action\"}");
+                return;
+            }
+        }
+        ok(response, callback, out);
     }
 
     private static String query(Request request, String name, String dflt) {

@@ -63,6 +63,7 @@ public final class ExchangeService implements EmulatorService {
     private final MailStore store;
     private final EwsAuth auth;
     private final EwsOperations ops;
+    private final Subscriptions subscriptions;
     private final Faults faults = new Faults();
     private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
 
@@ -70,7 +71,9 @@ public final class ExchangeService implements EmulatorService {
         this.entra = entra;
         this.store = new MailStore(clock);
         this.auth = new EwsAuth(entra, clock);
-        this.ops = new EwsOperations(store);
+        this.subscriptions = new Subscriptions(clock);
+        this.store.events = subscriptions;
+        this.ops = new EwsOperations(store, subscriptions);
     }
 
     /**
@@ -113,6 +116,14 @@ public final class ExchangeService implements EmulatorService {
     /** Fault injection and EWS switches. */
     public Faults faults() {
         return faults;
+    }
+
+    /**
+     * EWS notifications: subscriptions, streaming connections, their timing and limits, and
+     * fault injection (expire subscriptions, cut streams).
+     */
+    public Subscriptions notifications() {
+        return subscriptions;
     }
 
     /** Gives every directory user (all tenants, online and on-premises) a mailbox. */
@@ -284,7 +295,7 @@ public final class ExchangeService implements EmulatorService {
                 fault(response, callback, versionHeader, SoapFault.schema(e.getMessage(), e.line, e.column));
                 return;
             }
-            String answer;
+            Object answer;
             try {
                 answer = dispatch(caller, env, request.getHeaders().get("X-AnchorMailbox"));
             } catch (SoapFault f) {
@@ -297,7 +308,13 @@ public final class ExchangeService implements EmulatorService {
                 send(response, callback, 403, "text/plain; charset=utf-8", f.getMessage());
                 return;
             }
-            send(response, callback, 200, envelope(versionHeader, answer));
+            affinity(request, response);
+            if (answer instanceof StreamingResponder stream) {
+                // Streaming connections have their own budget (not EWSMaxConcurrency).
+                stream.start(request, response, callback);
+                return;
+            }
+            send(response, callback, 200, envelope(versionHeader, (String) answer));
         } finally {
             counter.decrementAndGet();
         }
@@ -338,7 +355,26 @@ public final class ExchangeService implements EmulatorService {
                 "<t:Value Name=\"BackOffMilliseconds\">" + backOff + "</t:Value>");
     }
 
-    private String dispatch(EwsAuth.Caller caller, El env, String anchor) throws SoapFault {
+    /**
+     * Notification affinity: a Subscribe (or any call) with {@code X-PreferServerAffinity: true}
+     * gets the {@code X-BackEndOverrideCookie} of the anchor mailbox's back end.
+     */
+    private static void affinity(Request request, Response response) {
+        if (!"true".equalsIgnoreCase(request.getHeaders().get("X-PreferServerAffinity"))) {
+            return;
+        }
+        String anchor = request.getHeaders().get("X-AnchorMailbox");
+        String key = anchor == null ? "default" : anchor.toLowerCase(Locale.ROOT);
+        String server = "EMU" + Integer.toHexString(key.hashCode() & 0xfff).toUpperCase(Locale.ROOT)
+                + "MB001.emulator.prod.outlook.com";
+        response.getHeaders()
+                .add(
+                        "Set-Cookie",
+                        "X-BackEndOverrideCookie=" + server + "~" + (key.hashCode() & 0x7fffffff)
+                                + "; path=/; secure; HttpOnly");
+    }
+
+    private Object dispatch(EwsAuth.Caller caller, El env, String anchor) throws SoapFault {
         if (!env.name.equals("Envelope") || !(env.ns.equals(Xml.SOAP))) {
             if (env.name.equals("Envelope") && env.ns.equals(Xml.SOAP12)) {
                 throw new SoapFault(
@@ -376,6 +412,9 @@ public final class ExchangeService implements EmulatorService {
             throw new Forbidden(blocked);
         }
         synchronized (store) {
+            if (op.name.equals("GetStreamingEvents")) {
+                return subscriptions.getStreamingEvents(new EwsOperations.Ctx(caller, target), op);
+            }
             return ops.run(new EwsOperations.Ctx(caller, target), op);
         }
     }

@@ -59,6 +59,8 @@ public final class MailStore {
     private final Map<String, Mailbox> mailboxes = new LinkedHashMap<>();
     /** Bumped to invalidate every sync state handed out so far (fault injection). */
     long epoch = 1;
+    /** Receives every change, for EWS notifications. */
+    StoreEvents events = StoreEvents.NONE;
 
     MailStore(EmulatorClock clock) {
         this.clock = clock;
@@ -297,7 +299,7 @@ public final class MailStore {
         }
         Item item = newItem(mb, rfc5322);
         item.read = false;
-        add(f, item);
+        add(f, item, true);
         return item.id();
     }
 
@@ -360,6 +362,20 @@ public final class MailStore {
     }
 
     void add(Folder f, Item item) {
+        add(f, item, false);
+    }
+
+    /** Adds an item: CreatedEvent, NewMailEvent when it is new mail, then the folder's ModifiedEvent. */
+    void add(Folder f, Item item, boolean newMail) {
+        place(f, item);
+        events.itemCreated(item);
+        if (newMail) {
+            events.newMail(item);
+        }
+        events.folderModified(f);
+    }
+
+    private void place(Folder f, Item item) {
         Mailbox mb = f.mailbox;
         item.folder = f;
         long s = mb.next();
@@ -379,9 +395,21 @@ public final class MailStore {
         }
         item.version++;
         item.lastModified = now();
+        events.itemModified(item);
+        if (readOnly) {
+            events.folderModified(item.folder);
+        }
     }
 
     void remove(Item item) {
+        Folder f = item.folder;
+        String id = item.id();
+        unplace(item);
+        events.itemDeleted(item, id, f);
+        events.folderModified(f);
+    }
+
+    private void unplace(Item item) {
         Mailbox mb = item.mailbox;
         Folder f = item.folder;
         f.items.remove(item.key);
@@ -391,11 +419,21 @@ public final class MailStore {
 
     /** Moves: a new id in the target folder, the old one deleted from the source. */
     Item move(Item item, Folder to) {
-        remove(item);
+        Folder from = item.folder;
+        String oldId = item.id();
+        unplace(item);
         item.key = UUID.randomUUID().toString();
         item.version++;
-        add(to, item);
+        place(to, item);
+        events.itemMoved(oldId, from, item);
+        events.folderModified(from);
+        events.folderModified(to);
         return item;
+    }
+
+    /** Puts a message into a folder as new mail (delivery by a send). */
+    void deliverItem(Folder f, Item item) {
+        add(f, item, true);
     }
 
     Item copy(Item item, Folder to) {
@@ -410,7 +448,13 @@ public final class MailStore {
         c.importance = item.importance;
         c.itemClass = item.itemClass;
         c.categories.addAll(item.categories);
-        add(to, c);
+        if (to.mailbox == item.mailbox) {
+            place(to, c);
+            events.itemCopied(item, c);
+            events.folderModified(to);
+        } else {
+            add(to, c);
+        }
         return c;
     }
 
@@ -420,6 +464,8 @@ public final class MailStore {
         f.createdSeq = mb.next();
         f.modSeq = f.createdSeq;
         mb.folders.put(f.key, f);
+        events.folderCreated(f);
+        events.folderModified(parent);
         return f;
     }
 

@@ -64,4 +64,42 @@ class EwsJavaApiTest {
         scenarios.oauthBearerForExchangeOnline(token);
         assertThat(scenarios.validatedCount()).isGreaterThanOrEqualTo(2);
     }
+
+    @Test
+    void streamingSubscriptionReceivesNewMail() throws Exception {
+        emulator.exchange()
+                .notifications()
+                .heartbeatInterval(java.time.Duration.ofMillis(500))
+                .minuteLength(java.time.Duration.ofSeconds(3));
+        try {
+            EwsJavaApiScenarios scenarios = new EwsJavaApiScenarios(ews.ewsUrl());
+            scenarios.streamingNewMail(
+                    EwsTestSupport.NANCY,
+                    "Nancy-Passw0rd!",
+                    () -> emulator.exchange()
+                            .store()
+                            .deliver(
+                                    EwsTestSupport.NANCY,
+                                    EwsTestSupport.mime(
+                                            "eve@example.com", EwsTestSupport.NANCY, "Streamed to EWSMA", "hi")));
+            assertThat(scenarios.validatedCount()).isGreaterThanOrEqualTo(3);
+        } finally {
+            emulator.exchange().notifications().reset();
+        }
+    }
+
+    @Test
+    void pullSubscriptionReceivesNewMail() throws Exception {
+        EwsJavaApiScenarios scenarios = new EwsJavaApiScenarios(ews.ewsUrl());
+        scenarios.pullNewMail(
+                "administrator@northwind.local",
+                "Northwind-Admin1!",
+                () -> emulator.exchange()
+                        .store()
+                        .deliver(
+                                "administrator@northwind.local",
+                                EwsTestSupport.mime(
+                                        "eve@example.com", "administrator@northwind.local", "Pulled by EWSMA", "hi")));
+        assertThat(scenarios.validatedCount()).isGreaterThanOrEqualTo(6);
+    }
 }

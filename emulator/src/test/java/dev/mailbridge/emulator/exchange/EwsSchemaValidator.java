@@ -70,4 +70,31 @@ public final class EwsSchemaValidator {
         }
         return doc;
     }
+
+    /**
+     * Exchange (and the EWS Managed API that reads it) puts {@code Notification} inside
+     * GetStreamingEventsResponseMessage/Notifications and {@code SubscriptionId} inside
+     * ErrorSubscriptionIds in the messages namespace, while Microsoft's XSD declares them in the
+     * types namespace. Rewrites those two to the XSD's form so the rest can be validated.
+     */
+    static String streamingErratum(String xml) {
+        if (!xml.contains("GetStreamingEventsResponse")) {
+            return xml;
+        }
+        String out =
+                xml.replace("<m:Notification>", "<t:Notification>").replace("</m:Notification>", "</t:Notification>");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                        "<m:ErrorSubscriptionIds>(.*?)</m:ErrorSubscriptionIds>")
+                .matcher(out);
+        StringBuilder b = new StringBuilder();
+        while (m.find()) {
+            m.appendReplacement(
+                    b,
+                    java.util.regex.Matcher.quoteReplacement(
+                            "<m:ErrorSubscriptionIds>" + m.group(1).replace("m:SubscriptionId>", "t:SubscriptionId>")
+                                    + "</m:ErrorSubscriptionIds>"));
+        }
+        m.appendTail(b);
+        return b.toString();
+    }
 }
