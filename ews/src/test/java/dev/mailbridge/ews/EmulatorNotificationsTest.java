@@ -1,0 +1,120 @@
+package dev.mailbridge.ews;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mailbridge.emulator.Emulator;
+import dev.mailbridge.emulator.junit.EmulatorExtension;
+import dev.mailbridge.ews.error.EwsException;
+import dev.mailbridge.ews.error.EwsResponseException;
+import dev.mailbridge.ews.model.FolderRef;
+import dev.mailbridge.ews.model.MailboxEvent;
+import dev.mailbridge.ews.model.Notification;
+import dev.mailbridge.ews.ops.EventType;
+import dev.mailbridge.ews.ops.GetEvents;
+import dev.mailbridge.ews.ops.Subscribe;
+import dev.mailbridge.ews.ops.Unsubscribe;
+import dev.mailbridge.ews.support.EwsSchema;
+import dev.mailbridge.identity.Secret;
+import dev.mailbridge.identity.cloud.Cloud;
+import dev.mailbridge.identity.cloud.CloudProfile;
+import dev.mailbridge.identity.credential.AppRegistration;
+import dev.mailbridge.identity.credential.ClientCredential;
+import dev.mailbridge.identity.entra.EntraTokens;
+import dev.mailbridge.identity.http.HttpSettings;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Pull and streaming notifications against the emulator's Exchange. */
+class EmulatorNotificationsTest {
+    @RegisterExtension
+    static final EmulatorExtension EMULATOR = EmulatorExtension.withDefaults();
+
+    static final String ADELE = EmulatorEwsTest.ADELE;
+    static Emulator emulator;
+    static EwsClient adele;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        emulator = EMULATOR.emulator();
+        HttpSettings http =
+                HttpSettings.builder().trustPem(emulator.caCertificate()).build();
+        CloudProfile cloud = Cloud.GLOBAL.profile().withAuthorityBase(emulator.loginUrl());
+        var tokens = EntraTokens.appOnly(
+                AppRegistration.confidential(
+                        cloud,
+                        EmulatorEwsTest.TENANT,
+                        EmulatorEwsTest.WEB_APP,
+                        ClientCredential.secret(Secret.of(EmulatorEwsTest.WEB_APP_SECRET))),
+                cloud.ewsAppScope(),
+                http);
+        URI ews = URI.create(emulator.loginUrl().toString().replaceAll("/$", "") + "/EWS/Exchange.asmx");
+        adele = EwsProtocol.builder(ews)
+                .httpSettings(http)
+                .requestObserver(new EwsSchema.Validating())
+                .build()
+                .client(SignIn.appOnly(tokens, ADELE));
+    }
+
+    @Test
+    void pullSubscriptionSeesNewMailThenUnsubscribes() {
+        Subscribe.Subscription sub =
+                adele.execute(Subscribe.pull(List.of(FolderRef.inbox()), EventType.mail(), 5, null));
+        assertThat(sub.id()).isNotBlank();
+        emulator.exchange().mailboxes().deliver(ADELE, EmulatorEwsTest.message("pull", ADELE));
+        List<MailboxEvent> events = new ArrayList<>();
+        String watermark = sub.watermark();
+        Notification n;
+        do {
+            n = adele.execute(new GetEvents(sub.id(), watermark));
+            events.addAll(n.events());
+            watermark = n.lastWatermark();
+        } while (n.moreEvents());
+        assertThat(events).extracting(MailboxEvent::type).contains("NewMailEvent");
+        adele.execute(new Unsubscribe(sub.id()));
+        String last = watermark;
+        assertThatThrownBy(() -> adele.execute(new GetEvents(sub.id(), last)))
+                .isInstanceOfSatisfying(
+                        EwsResponseException.class,
+                        e -> assertThat(e.subscriptionLost()).isTrue());
+    }
+
+    @Test
+    void streamingConnectionDeliversNewMail() throws Exception {
+        Subscribe.Subscription sub = adele.execute(Subscribe.streaming(List.of(), EventType.mail()));
+        List<MailboxEvent> events = new CopyOnWriteArrayList<>();
+        CountDownLatch newMail = new CountDownLatch(1);
+        try (StreamingConnection connection = new StreamingConnection(
+                        adele, List.of(sub.id()), 1, new StreamingConnection.Listener() {
+                            @Override
+                            public void onNotification(Notification n) {
+                                events.addAll(n.events());
+                                if (n.events().stream().anyMatch(e -> e.type().equals("NewMailEvent"))) {
+                                    newMail.countDown();
+                                }
+                            }
+
+                            @Override
+                            public void onStopped(EwsException cause) {
+                                newMail.countDown();
+                            }
+                        })
+                .start()) {
+            for (int i = 0; i < 30 && newMail.getCount() > 0; i++) {
+                emulator.exchange().mailboxes().deliver(ADELE, EmulatorEwsTest.message("stream " + i, ADELE));
+                newMail.await(1, TimeUnit.SECONDS);
+            }
+            assertThat(newMail.await(30, TimeUnit.SECONDS)).isTrue();
+            connection.close();
+        }
+        assertThat(events).extracting(MailboxEvent::type).contains("NewMailEvent");
+        adele.execute(new Unsubscribe(sub.id()));
+    }
+}
