@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.mailbridge.emulator.Emulator;
 import dev.mailbridge.emulator.exchange.MailStore;
 import dev.mailbridge.emulator.junit.EmulatorExtension;
+import dev.mailbridge.emulator.junit.SignInBrowser;
 import dev.mailbridge.ews.error.EwsAuthenticationException;
 import dev.mailbridge.ews.error.EwsInvalidSyncStateException;
 import dev.mailbridge.ews.model.DistinguishedFolder;
@@ -31,7 +32,6 @@ import dev.mailbridge.ews.ops.SyncFolderHierarchy;
 import dev.mailbridge.ews.ops.SyncFolderItems;
 import dev.mailbridge.ews.ops.UpdateItem;
 import dev.mailbridge.ews.support.EwsSchema;
-import dev.mailbridge.ews.support.TestBrowser;
 import dev.mailbridge.identity.Secret;
 import dev.mailbridge.identity.cloud.Cloud;
 import dev.mailbridge.identity.cloud.CloudProfile;
@@ -260,8 +260,11 @@ class EmulatorEwsTest {
                 "adele",
                 SignInOptions.builder(callback, Set.of(cloud.ewsDelegatedScope()))
                         .build());
-        Map<String, String> params = new TestBrowser(emulator.sslContext())
-                .signIn(start.authorizationUrl(), callback.toString(), TestBrowser.Person.of(ADELE, "Adele-Passw0rd!"))
+        Map<String, String> params = new SignInBrowser(emulator.sslContext())
+                .signIn(
+                        start.authorizationUrl(),
+                        callback.toString(),
+                        SignInBrowser.Person.of(ADELE, "Adele-Passw0rd!"))
                 .params();
         signIn.complete(start.pending(), params);
         TokenSource tokens = EntraTokens.delegated(app, Set.of(cloud.ewsDelegatedScope()), vault, "adele", http);

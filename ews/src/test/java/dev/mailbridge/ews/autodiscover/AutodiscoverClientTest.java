@@ -10,6 +10,7 @@ import dev.mailbridge.emulator.autodiscover.AutodiscoverService.Failure;
 import dev.mailbridge.emulator.autodiscover.AutodiscoverService.Hit;
 import dev.mailbridge.emulator.autodiscover.AutodiscoverService.Surface;
 import dev.mailbridge.emulator.junit.EmulatorExtension;
+import dev.mailbridge.emulator.junit.TestProxy;
 import dev.mailbridge.ews.EwsProtocol;
 import dev.mailbridge.ews.SignIn;
 import dev.mailbridge.ews.model.FolderRef;
@@ -41,7 +42,7 @@ import org.w3c.dom.Element;
 
 /**
  * The real candidate sequence, with real TLS, against the emulator under real-looking host names: a
- * routing proxy ({@link RoutingProxy}) sends {@code host:443} to the emulator's HTTPS port and
+ * routing proxy ({@link TestProxy}) sends {@code host:443} to the emulator's HTTPS port and
  * {@code host:80} to its HTTP port for the names below (all in the emulator's certificate) and
  * refuses everything else, recording every request.
  */
@@ -64,7 +65,7 @@ class AutodiscoverClientTest {
 
     static Emulator emulator;
     static AutodiscoverService ad;
-    static RoutingProxy proxy;
+    static TestProxy proxy;
     static HttpSettings http;
     static final List<byte[]> requests = new CopyOnWriteArrayList<>();
 
@@ -93,7 +94,7 @@ class AutodiscoverClientTest {
         ad = emulator.autodiscover();
         int https = emulator.loginUrl().getPort();
         int plain = emulator.httpUrl().orElseThrow().getPort();
-        proxy = new RoutingProxy();
+        proxy = TestProxy.open();
         for (String name : NAMES) {
             proxy.route(name, 443, https).route(name, 80, plain);
         }
@@ -461,7 +462,7 @@ class AutodiscoverClientTest {
             assertThat(e.getMessage()).contains("HTTP 404").contains("HTTP 500").contains("not a 302");
         });
         assertThat(proxy.seen())
-                .extracting(RoutingProxy.Seen::host)
+                .extracting(TestProxy.Seen::host)
                 .allMatch(h -> h.equals("northwind.local") || h.equals("autodiscover.northwind.local"));
         assertThat(ad.requests()).hasSize(5);
     }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mailbridge.emulator.junit.EmulatorExtension;
+import dev.mailbridge.emulator.junit.SignInBrowser;
+import dev.mailbridge.emulator.junit.SignInBrowser.Person;
 import dev.mailbridge.identity.Secret;
 import dev.mailbridge.identity.failure.FailureCategory;
 import dev.mailbridge.identity.failure.SignInFailure;
@@ -15,8 +17,6 @@ import dev.mailbridge.identity.signin.SignInOptions;
 import dev.mailbridge.identity.signin.SignInStart;
 import dev.mailbridge.identity.signin.SignedInAccount;
 import dev.mailbridge.identity.testing.EntraFixture;
-import dev.mailbridge.identity.testing.TestBrowser;
-import dev.mailbridge.identity.testing.TestBrowser.Person;
 import dev.mailbridge.identity.token.InMemoryRefreshTokenStore;
 import dev.mailbridge.identity.token.TokenSource;
 import java.net.URI;
@@ -63,7 +63,7 @@ class DelegatedSignInTest {
     }
 
     Map<String, String> browse(SignInStart start, Person person) throws Exception {
-        return new TestBrowser(EMULATOR.emulator().sslContext())
+        return new SignInBrowser(EMULATOR.emulator().sslContext())
                 .signIn(start.authorizationUrl(), EntraFixture.REDIRECT_URI, person)
                 .params();
     }

@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.mailbridge.emulator.junit.EmulatorExtension;
+import dev.mailbridge.emulator.junit.SignInBrowser;
+import dev.mailbridge.emulator.junit.SignInBrowser.Person;
 import dev.mailbridge.identity.failure.FailureCategory;
 import dev.mailbridge.identity.failure.SignInFailure;
 import dev.mailbridge.identity.signin.DeviceCodePrompt;
 import dev.mailbridge.identity.signin.SignedInAccount;
 import dev.mailbridge.identity.testing.EntraFixture;
-import dev.mailbridge.identity.testing.TestBrowser;
-import dev.mailbridge.identity.testing.TestBrowser.Person;
 import dev.mailbridge.identity.token.InMemoryRefreshTokenStore;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -60,7 +60,7 @@ class DeviceCodeSignInTest {
         assertThat(prompt.verificationUri().toString())
                 .startsWith(EMULATOR.emulator().loginUrl().toString());
 
-        new TestBrowser(EMULATOR.emulator().sslContext())
+        new SignInBrowser(EMULATOR.emulator().sslContext())
                 .enterDeviceCode(prompt.verificationUri(), prompt.userCode(), Person.of(upn, EntraFixture.PASSWORD));
 
         SignedInAccount account = running.result().get(60, TimeUnit.SECONDS);
@@ -92,7 +92,7 @@ class DeviceCodeSignInTest {
                 .isNotBlank();
         assertThat(running.result()).isNotDone();
 
-        new TestBrowser(EMULATOR.emulator().sslContext())
+        new SignInBrowser(EMULATOR.emulator().sslContext())
                 .enterDeviceCode(prompt.verificationUri(), prompt.userCode(), Person.of(upn, EntraFixture.PASSWORD));
         assertThat(running.result().get(60, TimeUnit.SECONDS).username()).isEqualToIgnoringCase(upn);
     }
@@ -103,7 +103,7 @@ class DeviceCodeSignInTest {
         InMemoryRefreshTokenStore store = new InMemoryRefreshTokenStore();
         Running running = start(store, "mbx-declined");
         DeviceCodePrompt prompt = running.prompt().get(30, TimeUnit.SECONDS);
-        new TestBrowser(EMULATOR.emulator().sslContext())
+        new SignInBrowser(EMULATOR.emulator().sslContext())
                 .enterDeviceCode(
                         prompt.verificationUri(),
                         prompt.userCode(),

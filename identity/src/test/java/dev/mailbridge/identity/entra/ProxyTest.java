@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.mailbridge.emulator.junit.EmulatorExtension;
+import dev.mailbridge.emulator.junit.TestProxy;
 import dev.mailbridge.identity.Secret;
 import dev.mailbridge.identity.failure.FailureCategory;
 import dev.mailbridge.identity.failure.SignInFailure;
 import dev.mailbridge.identity.http.HttpSettings;
-import dev.mailbridge.identity.testing.ConnectProxy;
 import dev.mailbridge.identity.testing.EntraFixture;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -29,7 +29,7 @@ class ProxyTest {
         fx = new EntraFixture(EMULATOR.emulator());
     }
 
-    HttpSettings.Builder via(ConnectProxy proxy, String user, String password) {
+    HttpSettings.Builder via(TestProxy proxy, String user, String password) {
         return fx.http().toBuilder().proxy("127.0.0.1", proxy.port(), user, Secret.of(password));
     }
 
@@ -45,7 +45,7 @@ class ProxyTest {
 
     @Test
     void tokenRequestsGoThroughTheAuthenticatedProxy() throws Exception {
-        try (ConnectProxy proxy = ConnectProxy.withBasicAuth("svc-proxy", "pr0xy-pass")) {
+        try (TestProxy proxy = TestProxy.withBasicAuth("svc-proxy", "pr0xy-pass")) {
             assertThat(appOnlyToken(via(proxy, "svc-proxy", "pr0xy-pass").build()))
                     .isNotBlank();
             assertThat(proxy.tunnels()).isGreaterThanOrEqualTo(1);
@@ -58,7 +58,7 @@ class ProxyTest {
 
     @Test
     void noProxyHostsBypassIt() throws Exception {
-        try (ConnectProxy proxy = ConnectProxy.withBasicAuth("svc-proxy", "pr0xy-pass")) {
+        try (TestProxy proxy = TestProxy.withBasicAuth("svc-proxy", "pr0xy-pass")) {
             HttpSettings http = via(proxy, "svc-proxy", "pr0xy-pass")
                     .noProxy(List.of("*.internal", "localhost"))
                     .build();
@@ -69,7 +69,7 @@ class ProxyTest {
 
     @Test
     void wrongProxyCredentialsGiveAClearError() throws Exception {
-        try (ConnectProxy proxy = ConnectProxy.withBasicAuth("svc-proxy", "pr0xy-pass")) {
+        try (TestProxy proxy = TestProxy.withBasicAuth("svc-proxy", "pr0xy-pass")) {
             Throwable t = catchThrowable(
                     () -> appOnlyToken(via(proxy, "svc-proxy", "wrong-pass").build()));
             assertThat(t).isInstanceOf(SignInFailure.class);
@@ -83,7 +83,7 @@ class ProxyTest {
 
     @Test
     void aProxyAskingForCredentialsWeDoNotHaveIsExplained() throws Exception {
-        try (ConnectProxy proxy = ConnectProxy.withBasicAuth("svc-proxy", "pr0xy-pass")) {
+        try (TestProxy proxy = TestProxy.withBasicAuth("svc-proxy", "pr0xy-pass")) {
             HttpSettings http =
                     fx.http().toBuilder().proxy("127.0.0.1", proxy.port()).build();
             Throwable t = catchThrowable(() -> appOnlyToken(http));
@@ -96,7 +96,7 @@ class ProxyTest {
 
     @Test
     void transportsGetTheSameProxyFromTheSettings() throws Exception {
-        try (ConnectProxy proxy = ConnectProxy.withBasicAuth("svc-proxy", "pr0xy-pass")) {
+        try (TestProxy proxy = TestProxy.withBasicAuth("svc-proxy", "pr0xy-pass")) {
             HttpSettings http = via(proxy, "svc-proxy", "pr0xy-pass").build();
             HttpResponse<String> response = http.newHttpClient()
                     .send(

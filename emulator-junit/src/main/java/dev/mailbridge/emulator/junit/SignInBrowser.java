@@ -1,4 +1,4 @@
-package dev.mailbridge.ews.support;
+package dev.mailbridge.emulator.junit;
 
 import java.io.IOException;
 import java.net.CookieManager;
@@ -19,13 +19,12 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import javax.net.ssl.SSLContext;
 
-// Copied from identity's tests (test code is not shared between modules).
 /**
  * Plays the person at the browser against the emulator's plain-HTML sign-in pages: follows redirects,
  * fills the sign-in, MFA, consent and device-code forms, and stops when Entra sends the browser back to
  * the app's redirect URI (by redirect or by a form_post page), returning the callback's parameters.
  */
-public final class TestBrowser {
+public final class SignInBrowser {
     private static final Pattern FORM =
             Pattern.compile("<form([^>]*)>(.*?)</form>", Pattern.DOTALL | Pattern.CASE_INSENSITIVE);
     private static final Pattern INPUT = Pattern.compile("<input([^>]*)>", Pattern.CASE_INSENSITIVE);
@@ -51,7 +50,7 @@ public final class TestBrowser {
 
     private final HttpClient http;
 
-    public TestBrowser(SSLContext ssl) {
+    public SignInBrowser(SSLContext ssl) {
         CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
         this.http = HttpClient.newBuilder()
                 .sslContext(ssl)
