@@ -1,7 +1,6 @@
 package dev.mailbridge.emulator.autodiscover;
 
-import com.ctc.wstx.api.WstxInputProperties;
-import com.ctc.wstx.stax.WstxInputFactory;
+import dev.mailbridge.emulator.server.HardenedXml;
 import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,9 +15,8 @@ import javax.xml.stream.XMLStreamReader;
  * with a DOCTYPE is refused outright, before any of it is acted upon.
  */
 final class SafeXml {
-    private static final int MAX_DEPTH = 64;
     private static final int MAX_ELEMENTS = 10_000;
-    private static final XMLInputFactory FACTORY = factory();
+    private static final XMLInputFactory FACTORY = HardenedXml.inputFactory(256 * 1024);
 
     private SafeXml() {}
 
@@ -60,23 +58,6 @@ final class SafeXml {
         boolean is(String ns, String name) {
             return this.ns.equals(ns) && this.name.equals(name);
         }
-    }
-
-    private static XMLInputFactory factory() {
-        WstxInputFactory f = new WstxInputFactory();
-        f.setProperty(XMLInputFactory.SUPPORT_DTD, false);
-        f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
-        f.setProperty(XMLInputFactory.IS_REPLACING_ENTITY_REFERENCES, false);
-        f.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, true);
-        f.setProperty(XMLInputFactory.IS_COALESCING, true);
-        f.setProperty(WstxInputProperties.P_MAX_ELEMENT_DEPTH, MAX_DEPTH);
-        f.setProperty(WstxInputProperties.P_MAX_ATTRIBUTES_PER_ELEMENT, 64);
-        f.setProperty(WstxInputProperties.P_MAX_TEXT_LENGTH, 256 * 1024);
-        f.setProperty(WstxInputProperties.P_MAX_ENTITY_COUNT, 1L);
-        f.setXMLResolver((publicId, systemId, base, namespace) -> {
-            throw new XMLStreamException("External resources are not loaded: " + systemId);
-        });
-        return f;
     }
 
     /** Parses the body; the returned element is the document element. */

@@ -1,14 +1,13 @@
 package dev.mailbridge.emulator.exchange;
 
-import com.ctc.wstx.api.WstxInputProperties;
 import com.ctc.wstx.stax.WstxInputFactory;
+import dev.mailbridge.emulator.server.HardenedXml;
 import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.xml.stream.Location;
-import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
@@ -25,7 +24,7 @@ final class Xml {
     static final String T = "http://schemas.microsoft.com/exchange/services/2006/types";
     static final String E = "http://schemas.microsoft.com/exchange/services/2006/errors";
 
-    private static final WstxInputFactory FACTORY = newFactory();
+    private static final WstxInputFactory FACTORY = HardenedXml.inputFactory(96 * 1024 * 1024);
 
     private Xml() {}
 
@@ -94,24 +93,6 @@ final class Xml {
         El first() {
             return children.isEmpty() ? null : children.get(0);
         }
-    }
-
-    private static WstxInputFactory newFactory() {
-        WstxInputFactory f = new WstxInputFactory();
-        f.setProperty(XMLInputFactory.SUPPORT_DTD, false);
-        f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
-        f.setProperty(XMLInputFactory.IS_REPLACING_ENTITY_REFERENCES, false);
-        f.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, true);
-        f.setProperty(XMLInputFactory.IS_COALESCING, true);
-        f.setProperty(WstxInputProperties.P_MAX_ELEMENT_DEPTH, 64);
-        f.setProperty(WstxInputProperties.P_MAX_ELEMENT_COUNT, 200_000L);
-        f.setProperty(WstxInputProperties.P_MAX_ATTRIBUTES_PER_ELEMENT, 64);
-        f.setProperty(WstxInputProperties.P_MAX_ATTRIBUTE_SIZE, 65_536);
-        f.setProperty(WstxInputProperties.P_MAX_TEXT_LENGTH, 96 * 1024 * 1024);
-        f.setProperty(WstxInputProperties.P_MAX_CHILDREN_PER_ELEMENT, 20_000);
-        f.setProperty(WstxInputProperties.P_MAX_ENTITY_COUNT, 1L);
-        f.setProperty(WstxInputProperties.P_MAX_ENTITY_DEPTH, 1);
-        return f;
     }
 
     static El parse(byte[] body) throws XmlException {
