@@ -712,7 +712,7 @@ public final class Subscriptions implements StoreEvents {
         if (watermark != null) {
             b.append("<t:Watermark>").append(watermark).append("</t:Watermark>");
         }
-        b.append("<t:TimeStamp>").append(EwsOperations.date(e.time())).append("</t:TimeStamp>");
+        b.append("<t:TimeStamp>").append(ItemXml.date(e.time())).append("</t:TimeStamp>");
         b.append("<t:")
                 .append(kind)
                 .append("Id Id=\"")
