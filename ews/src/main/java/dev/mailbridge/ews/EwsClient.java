@@ -153,6 +153,18 @@ public final class EwsClient {
             Consumer<GetStreamingEvents.Frame> frames,
             Duration silenceLimit,
             java.util.concurrent.atomic.AtomicReference<InputStream> current) {
+        if (!gate.tryOpenStream()) {
+            throw new EwsException(
+                    "This account already has " + protocol.maxStreamingConnections
+                            + " streaming connections open through this client, as many as Exchange allows it.",
+                    "Put more subscription IDs into one GetStreamingEvents request (one connection carries up to"
+                            + " 200) instead of opening another connection, or close one first.",
+                    null,
+                    null,
+                    0,
+                    false,
+                    null);
+        }
         try (Spool body = envelope(op)) {
             Map<String, String> headers = headers(op);
             if (protocol.observer != null) {
@@ -177,6 +189,8 @@ public final class EwsClient {
                 readFrames(op, frames, silenceLimit, current, response.body());
                 return;
             }
+        } finally {
+            gate.closeStream();
         }
     }
 

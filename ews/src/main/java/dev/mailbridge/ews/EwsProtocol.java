@@ -19,12 +19,17 @@ import java.util.concurrent.ConcurrentMap;
 public final class EwsProtocol {
     /** Exchange Online allows 27 concurrent requests per user; stay below. */
     public static final int EXCHANGE_ONLINE_CONCURRENCY = 27;
+    /** Streaming connections Exchange Online allows per account. */
+    public static final int EXCHANGE_ONLINE_STREAMING_CONNECTIONS = 10;
+    /** Streaming connections Exchange Server allows per account by default (its throttling policy). */
+    public static final int EXCHANGE_SERVER_STREAMING_CONNECTIONS = 3;
 
     final URI endpoint;
     final HttpClient http;
     final ExchangeVersion version;
     final String userAgent;
     final int maxConcurrentPerMailbox;
+    final int maxStreamingConnections;
     final Duration retryBudget;
     final Duration requestTimeout;
     final EwsXml xml;
@@ -43,6 +48,7 @@ public final class EwsProtocol {
         this.version = b.version;
         this.userAgent = b.userAgent;
         this.maxConcurrentPerMailbox = b.maxConcurrentPerMailbox;
+        this.maxStreamingConnections = b.maxStreamingConnections;
         this.retryBudget = b.retryBudget;
         this.requestTimeout = b.requestTimeout != null ? b.requestTimeout : b.settings.readTimeout();
         this.xml = new EwsXml(b.limits);
@@ -67,7 +73,7 @@ public final class EwsProtocol {
     }
 
     MailboxGate gate(String key) {
-        return gates.computeIfAbsent(key, k -> new MailboxGate(maxConcurrentPerMailbox));
+        return gates.computeIfAbsent(key, k -> new MailboxGate(maxConcurrentPerMailbox, maxStreamingConnections));
     }
 
     public static final class Builder {
@@ -77,6 +83,7 @@ public final class EwsProtocol {
         private ExchangeVersion version = ExchangeVersion.EXCHANGE2013_SP1;
         private String userAgent = "Mailbridge-EWS/0.1";
         private int maxConcurrentPerMailbox = 10;
+        private int maxStreamingConnections = EXCHANGE_ONLINE_STREAMING_CONNECTIONS;
         private Duration retryBudget = Duration.ofSeconds(60);
         private Duration requestTimeout;
         private XmlLimits limits = XmlLimits.defaults();
@@ -120,6 +127,20 @@ public final class EwsProtocol {
                 throw new IllegalArgumentException("Concurrent requests per mailbox must be 1-26");
             }
             this.maxConcurrentPerMailbox = n;
+            return this;
+        }
+
+        /**
+         * Streaming connections this client keeps open at once per account: Exchange Online allows 10
+         * (the default), Exchange Server 3 unless its throttling policy says otherwise. Past it, the
+         * client refuses to open another instead of letting Exchange fail one; put more subscriptions
+         * into one GetStreamingEvents request instead.
+         */
+        public Builder maxStreamingConnectionsPerAccount(int n) {
+            if (n < 1 || n > EXCHANGE_ONLINE_STREAMING_CONNECTIONS) {
+                throw new IllegalArgumentException("Streaming connections per account must be 1-10");
+            }
+            this.maxStreamingConnections = n;
             return this;
         }
 

@@ -12,6 +12,7 @@ import dev.mailbridge.ews.model.MailboxEvent;
 import dev.mailbridge.ews.model.Notification;
 import dev.mailbridge.ews.ops.EventType;
 import dev.mailbridge.ews.ops.GetEvents;
+import dev.mailbridge.ews.ops.GetStreamingEvents;
 import dev.mailbridge.ews.ops.Subscribe;
 import dev.mailbridge.ews.ops.Unsubscribe;
 import dev.mailbridge.ews.support.EwsSchema;
@@ -23,6 +24,7 @@ import dev.mailbridge.identity.credential.ClientCredential;
 import dev.mailbridge.identity.entra.EntraTokens;
 import dev.mailbridge.identity.http.HttpSettings;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -40,6 +42,8 @@ class EmulatorNotificationsTest {
     static final String ADELE = EmulatorEwsTest.ADELE;
     static Emulator emulator;
     static EwsClient adele;
+    static EwsProtocol oneStreamPerAccount;
+    static SignIn adeleSignIn;
 
     @BeforeAll
     static void setUp() throws Exception {
@@ -56,11 +60,44 @@ class EmulatorNotificationsTest {
                 cloud.ewsAppScope(),
                 http);
         URI ews = URI.create(emulator.loginUrl().toString().replaceAll("/$", "") + "/EWS/Exchange.asmx");
+        adeleSignIn = SignIn.appOnly(tokens, ADELE);
         adele = EwsProtocol.builder(ews)
                 .httpSettings(http)
                 .requestObserver(new EwsSchema.Validating())
                 .build()
-                .client(SignIn.appOnly(tokens, ADELE));
+                .client(adeleSignIn);
+        oneStreamPerAccount = EwsProtocol.builder(ews)
+                .httpSettings(http)
+                .requestObserver(new EwsSchema.Validating())
+                .maxStreamingConnectionsPerAccount(1)
+                .build();
+    }
+
+    /** Past the account's streaming-connection limit the client refuses to open another, and says what to do. */
+    @Test
+    void refusesAStreamingConnectionBeyondTheAccountsLimit() throws Exception {
+        EwsClient client = oneStreamPerAccount.client(adeleSignIn);
+        Subscribe.Subscription sub = client.execute(Subscribe.streaming(List.of(), EventType.mail()));
+        CountDownLatch firstFrame = new CountDownLatch(1);
+        Thread first = Thread.ofVirtual().start(() -> {
+            try {
+                client.stream(new GetStreamingEvents(List.of(sub.id()), 1), frame -> firstFrame.countDown());
+            } catch (EwsException stopped) {
+                firstFrame.countDown();
+            }
+        });
+        emulator.exchange().mailboxes().deliver(ADELE, EmulatorEwsTest.message("first stream", ADELE));
+        assertThat(firstFrame.await(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(first.isAlive()).as("the first connection is still open").isTrue();
+
+        assertThatThrownBy(() -> client.stream(new GetStreamingEvents(List.of(sub.id()), 1), frame -> {}))
+                .isInstanceOf(EwsException.class)
+                .hasMessageContaining("1 streaming connections open")
+                .hasMessageContaining("one GetStreamingEvents request");
+
+        client.execute(new Unsubscribe(sub.id()));
+        first.join(Duration.ofSeconds(90));
+        assertThat(first.isAlive()).isFalse();
     }
 
     @Test
