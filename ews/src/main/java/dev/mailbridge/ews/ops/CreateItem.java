@@ -1,13 +1,10 @@
 package dev.mailbridge.ews.ops;
 
-import static dev.mailbridge.ews.xml.Ns.M;
-
 import dev.mailbridge.ews.EwsOperation;
 import dev.mailbridge.ews.ResponseContext;
 import dev.mailbridge.ews.Responses;
 import dev.mailbridge.ews.model.DistinguishedFolder;
 import dev.mailbridge.ews.model.FolderRef;
-import dev.mailbridge.ews.model.Item;
 import dev.mailbridge.ews.model.ItemId;
 import dev.mailbridge.ews.xml.XmlIn;
 import dev.mailbridge.ews.xml.XmlOut;
@@ -151,23 +148,6 @@ public record CreateItem(Disposition disposition, FolderRef savedItemFolder, New
 
     @Override
     public Responses<ItemId> readResponse(XmlIn in, ResponseContext ctx) {
-        return Wire.messages(in, ctx, i -> new Wire.MessageBody<>() {
-            ItemId id;
-
-            @Override
-            public void child(XmlIn x) {
-                if (x.is(M, "Items")) {
-                    List<Item> items = Wire.readItems(x, null, 0);
-                    id = items.isEmpty() ? null : items.get(0).id();
-                } else {
-                    x.skip();
-                }
-            }
-
-            @Override
-            public ItemId result() {
-                return id;
-            }
-        });
+        return Wire.itemIdPerMessage(in, ctx);
     }
 }

@@ -37,6 +37,6 @@ public record MoveItem(FolderRef to, List<ItemId> ids) implements EwsOperation<R
 
     @Override
     public Responses<ItemId> readResponse(XmlIn in, ResponseContext ctx) {
-        return MoveCopy.read(in, ctx);
+        return Wire.itemIdPerMessage(in, ctx);
     }
 }

@@ -39,6 +39,28 @@ public final class Wire {
         T result();
     }
 
+    /** Responses whose messages each carry the item they made or changed (CreateItem, UpdateItem, Move, Copy). */
+    static Responses<ItemId> itemIdPerMessage(XmlIn in, ResponseContext ctx) {
+        return messages(in, ctx, i -> new MessageBody<>() {
+            ItemId id;
+
+            @Override
+            public void child(XmlIn x) {
+                if (x.is(M, "Items")) {
+                    List<Item> items = readItems(x, null, 0);
+                    id = items.isEmpty() ? null : items.get(0).id();
+                } else {
+                    x.skip();
+                }
+            }
+
+            @Override
+            public ItemId result() {
+                return id;
+            }
+        });
+    }
+
     /** Reads {@code m:ResponseMessages} of an {@code m:XxxResponse}; one Outcome per message. */
     public static <T> Responses<T> messages(XmlIn in, ResponseContext ctx, IntFunction<MessageBody<T>> bodies) {
         List<Outcome<T>> out = new ArrayList<>();
