@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  * Shared test support: one emulator with the default configuration, the identities it contains,
  * and a tiny "browser" that follows Entra's pages by submitting their forms with java.net.http.
  */
-final class EntraFixture {
+public final class EntraFixture {
     static final ObjectMapper JSON = new ObjectMapper();
 
     static final String TENANT = "c0a7c0a7-0000-4000-8000-000000000001";
@@ -77,7 +77,7 @@ final class EntraFixture {
         return b.toString();
     }
 
-    static Map<String, String> query(String uri) {
+    public static Map<String, String> query(String uri) {
         Map<String, String> map = new LinkedHashMap<>();
         URI u = URI.create(uri);
         String q = u.getRawQuery() != null ? u.getRawQuery() : u.getRawFragment();
@@ -98,11 +98,11 @@ final class EntraFixture {
     }
 
     /** A cookie-keeping client that does not follow redirects, like a browser driven by hand. */
-    static final class Browser {
+    public static final class Browser {
         final HttpClient http;
         final String base;
 
-        Browser(Emulator emulator, String base) {
+        public Browser(Emulator emulator, String base) {
             this.http = HttpClient.newBuilder()
                     .sslContext(emulator.sslContext())
                     .cookieHandler(new CookieManager())
@@ -111,7 +111,7 @@ final class EntraFixture {
             this.base = base;
         }
 
-        HttpResponse<String> get(String url) throws Exception {
+        public HttpResponse<String> get(String url) throws Exception {
             return http.send(
                     HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
         }
@@ -139,7 +139,7 @@ final class EntraFixture {
         }
 
         /** Signs in on the sign-in page (and passes MFA with the emulator's code if asked). */
-        HttpResponse<String> signIn(HttpResponse<String> page, String upn, String password) throws Exception {
+        public HttpResponse<String> signIn(HttpResponse<String> page, String upn, String password) throws Exception {
             HttpResponse<String> next = submit(page, Map.of("login", upn, "passwd", password));
             if (next.body().contains("name=\"mfaCode\"")) {
                 next = submit(next, Map.of("mfaCode", "123456"));
@@ -164,7 +164,7 @@ final class EntraFixture {
             return map;
         }
 
-        static String location(HttpResponse<String> response) {
+        public static String location(HttpResponse<String> response) {
             return response.headers()
                     .firstValue("Location")
                     .orElseThrow(() ->

@@ -5,20 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mailbridge.emulator.Emulator;
-import java.net.CookieManager;
+import dev.mailbridge.emulator.entra.EntraFixture;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.xml.xpath.XPathConstants;
 import javax.xml.xpath.XPathFactory;
 import org.w3c.dom.Document;
@@ -79,34 +75,15 @@ final class EwsTestSupport {
 
     /** Authorization-code flow through the sign-in page, as a browser would. */
     String userToken(String upn, String password, String scope) throws Exception {
-        HttpClient browser = HttpClient.newBuilder()
-                .cookieHandler(new CookieManager())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
         String redirect = "http://localhost:8080/oauth2/callback";
         String authorize = base + "/" + TENANT + "/oauth2/v2.0/authorize?client_id=" + WEB_APP
                 + "&response_type=code&redirect_uri=" + enc(redirect) + "&scope=" + enc(scope + " offline_access")
                 + "&state=s1&login_hint=" + enc(upn);
-        HttpResponse<String> page = browser.send(
-                HttpRequest.newBuilder(URI.create(authorize)).GET().build(), HttpResponse.BodyHandlers.ofString());
-        for (int step = 0; step < 4 && page.statusCode() == 200; step++) {
-            Map<String, String> fields = hidden(page.body());
-            fields.put("login", upn);
-            fields.put("passwd", password);
-            Matcher action =
-                    Pattern.compile("<form method=\"post\" action=\"([^\"]+)\"").matcher(page.body());
-            assertThat(action.find()).as(page.body()).isTrue();
-            page = browser.send(
-                    HttpRequest.newBuilder(URI.create(base + action.group(1).replace("&amp;", "&")))
-                            .header("Content-Type", "application/x-www-form-urlencoded")
-                            .POST(HttpRequest.BodyPublishers.ofString(formBody(fields)))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
-        }
-        HttpResponse<String> last = page;
-        String location = last.headers().firstValue("Location").orElseThrow(() -> new AssertionError(last.body()));
-        Matcher code = Pattern.compile("[?&]code=([^&]+)").matcher(location);
-        assertThat(code.find()).as(location).isTrue();
+        EntraFixture.Browser browser = new EntraFixture.Browser(emulator, base);
+        HttpResponse<String> signedIn = browser.signIn(browser.get(authorize), upn, password);
+        String code =
+                EntraFixture.query(EntraFixture.Browser.location(signedIn)).get("code");
+        assertThat(code).as(signedIn.body()).isNotNull();
         HttpResponse<String> r = form(
                 base + "/" + TENANT + "/oauth2/v2.0/token",
                 Map.of(
@@ -117,7 +94,7 @@ final class EwsTestSupport {
                         "client_secret",
                         WEB_SECRET,
                         "code",
-                        URLDecoder.decode(code.group(1), StandardCharsets.UTF_8),
+                        code,
                         "redirect_uri",
                         redirect,
                         "scope",
@@ -128,23 +105,6 @@ final class EwsTestSupport {
 
     String adeleToken() throws Exception {
         return userToken(ADELE, "Adele-Passw0rd!", "https://outlook.office365.com/EWS.AccessAsUser.All");
-    }
-
-    private static Map<String, String> hidden(String html) {
-        Map<String, String> map = new LinkedHashMap<>();
-        Matcher m = Pattern.compile("<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\">")
-                .matcher(html);
-        while (m.find()) {
-            map.put(
-                    m.group(1),
-                    m.group(2)
-                            .replace("&amp;", "&")
-                            .replace("&quot;", "\"")
-                            .replace("&#39;", "'")
-                            .replace("&lt;", "<")
-                            .replace("&gt;", ">"));
-        }
-        return map;
     }
 
     private HttpResponse<String> form(String url, Map<String, String> fields) throws Exception {
