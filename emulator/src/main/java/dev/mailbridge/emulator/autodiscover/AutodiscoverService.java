@@ -246,6 +246,8 @@ public final class AutodiscoverService implements EmulatorService {
                 if (failure.status() >= 300 && failure.status() < 400) {
                     reply.header("Location", httpsBase(request, endpoint) + path);
                 }
+                // Answered without reading the body: end the connection (and say so) so no client reuses it.
+                reply.header("Connection", "close");
                 write(reply, response, callback);
             }
             return true;
@@ -311,7 +313,8 @@ public final class AutodiscoverService implements EmulatorService {
             caller = authenticator.authenticate(authorization, endpoint);
         }
         if (caller == null) {
-            return unauthorized(endpoint);
+            // Answered without reading the body: end the connection (and say so) so no client reuses it.
+            return unauthorized(endpoint).header("Connection", "close");
         }
         if (!"POST".equals(method)) {
             if (surface == Surface.POX) {

@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -227,12 +228,21 @@ public final class ExchangeService implements EmulatorService {
         return true;
     }
 
+    /**
+     * An answer sent before the request body was read ends the connection, and says so: Jetty would
+     * otherwise close it after the response, and a client reusing it would see its next request fail.
+     */
+    private static void answeredBeforeReadingTheBody(Response response) {
+        response.getHeaders().put(HttpHeader.CONNECTION, "close");
+    }
+
     private void serve(Request request, Response response, Callback callback, Endpoint endpoint) throws Exception {
         long delay = faults.delayMillis.get();
         if (delay > 0) {
             Thread.sleep(delay);
         }
         if (faults.unavailableCount.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            answeredBeforeReadingTheBody(response);
             response.getHeaders().put("Retry-After", "5");
             send(response, callback, 503, "text/html", "<html><body>Service Unavailable</body></html>");
             return;
@@ -240,6 +250,7 @@ public final class ExchangeService implements EmulatorService {
         EwsAuth.Result who = auth.authenticate(
                 request.getHeaders().get("Authorization"), request.getHeaders().get("X-AnchorMailbox"), endpoint);
         if (who.rejection() != null) {
+            answeredBeforeReadingTheBody(response);
             for (Map.Entry<String, String> h : who.rejection().headers().entrySet()) {
                 for (String v : h.getValue().split("\n")) {
                     response.getHeaders().add(h.getKey(), v);
@@ -250,6 +261,7 @@ public final class ExchangeService implements EmulatorService {
         }
         EwsAuth.Caller caller = who.caller();
         if (!"POST".equals(request.getMethod())) {
+            answeredBeforeReadingTheBody(response);
             send(
                     response,
                     callback,
@@ -260,6 +272,7 @@ public final class ExchangeService implements EmulatorService {
         }
         String forbidden = forbidden(caller, caller.upn());
         if (forbidden != null) {
+            answeredBeforeReadingTheBody(response);
             send(response, callback, 403, "text/plain; charset=utf-8", forbidden);
             return;
         }
