@@ -39,6 +39,21 @@ public final class BenchMain {
     private BenchMain() {}
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0) {
+            String[] rest = Arrays.copyOfRange(args, 1, args.length);
+            switch (args[0]) {
+                case "ews-parse" -> {
+                    EwsParse.main(rest);
+                    return;
+                }
+                case "ews-sync" -> {
+                    EwsSync.main(rest);
+                    return;
+                }
+                case "token" -> args = rest;
+                default -> {}
+            }
+        }
         Options options;
         try {
             options = parse(args);
@@ -375,7 +390,9 @@ public final class BenchMain {
 
     static String usage() {
         return """
-                Usage: ./mailbridge bench [options]
+                Usage: ./mailbridge bench [token] [options]
+                       ./mailbridge bench ews-parse [options]   (EWS response parsing, JMH; --help)
+                       ./mailbridge bench ews-sync [options]    (initial sync from the emulator; --help)
 
                 Load on the token endpoint: the Mailbridge emulator and navikt's mock-oauth2-server
                 (the named peer), in-process on loopback, in one run; client_credentials and

@@ -1,0 +1,464 @@
+package dev.mailbridge.bench;
+
+import dev.mailbridge.ews.EwsClient;
+import dev.mailbridge.ews.EwsProtocol;
+import dev.mailbridge.ews.Outcome;
+import dev.mailbridge.ews.Responses;
+import dev.mailbridge.ews.SignIn;
+import dev.mailbridge.ews.model.FolderRef;
+import dev.mailbridge.ews.model.Item;
+import dev.mailbridge.ews.model.ItemChange;
+import dev.mailbridge.ews.model.ItemId;
+import dev.mailbridge.ews.ops.GetItem;
+import dev.mailbridge.ews.ops.ItemShape;
+import dev.mailbridge.ews.ops.ItemSync;
+import dev.mailbridge.identity.Secret;
+import dev.mailbridge.identity.credential.BasicCredential;
+import dev.mailbridge.identity.http.HttpSettings;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import microsoft.exchange.webservices.data.core.ExchangeService;
+import microsoft.exchange.webservices.data.core.PropertySet;
+import microsoft.exchange.webservices.data.core.enumeration.misc.ExchangeVersion;
+import microsoft.exchange.webservices.data.core.enumeration.property.BasePropertySet;
+import microsoft.exchange.webservices.data.core.enumeration.property.WellKnownFolderName;
+import microsoft.exchange.webservices.data.core.enumeration.service.ServiceResult;
+import microsoft.exchange.webservices.data.core.enumeration.service.SyncFolderItemsScope;
+import microsoft.exchange.webservices.data.core.response.GetItemResponse;
+import microsoft.exchange.webservices.data.core.response.ServiceResponseCollection;
+import microsoft.exchange.webservices.data.core.service.schema.ItemSchema;
+import microsoft.exchange.webservices.data.credential.WebCredentials;
+import microsoft.exchange.webservices.data.property.complex.FolderId;
+import microsoft.exchange.webservices.data.sync.ChangeCollection;
+
+/**
+ * {@code bench ews-sync}: the initial sync of one mailbox from the emulator over loopback (plain
+ * HTTP, Basic on the on-premises tenant): SyncFolderItems from no state (IdOnly, 512 per page)
+ * until IncludesLastItemInRange, then GetItem with MimeContent for every item in batches. Runs
+ * Mailbridge, ews-java-api and a raw replay of the same requests (the emulator's own serving rate)
+ * one after another in this JVM against the same emulator and mailbox, each on one client thread.
+ */
+final class EwsSync {
+    static final String CLIENT_THREAD = "ews-sync-client";
+    static final List<String> CLIENTS = List.of("mailbridge", "ews-java-api", "replay");
+
+    record Options(int messages, int batch, int rounds, List<String> clients, Path out) {}
+
+    /** One client's run: messages, MIME bytes received, wall time, CPU and allocation by side. */
+    record Run(
+            String client,
+            int messages,
+            long mimeBytes,
+            int requests,
+            long wallNanos,
+            long clientCpu,
+            long serverCpu,
+            long clientAlloc,
+            long serverAlloc,
+            long processCpu) {
+        double perSecond() {
+            return messages / (wallNanos / 1e9);
+        }
+    }
+
+    private EwsSync() {}
+
+    static String usage() {
+        return """
+                Usage: bench ews-sync [--messages N] [--batch N] [--rounds N] [--clients LIST] [--out FILE]
+                  Initial sync of a mailbox of N messages (default 20000, 5-20 KB each) from the emulator:
+                  SyncFolderItems (IdOnly, 512/page) then GetItem with MimeContent in batches of --batch
+                  (default 10). Clients (default all, in this order, each round): mailbridge, ews-java-api,
+                  replay (raw requests, bodies discarded: the emulator's serving rate). --rounds (default 3):
+                  the median round per client is shown.""";
+    }
+
+    static Options parse(String[] args) {
+        int messages = 20_000;
+        int batch = 10;
+        int rounds = 3;
+        List<String> clients = CLIENTS;
+        Path out = null;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--help") || a.equals("-h")) {
+                return null;
+            }
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException("missing value for " + a);
+            }
+            String v = args[++i];
+            switch (a) {
+                case "--messages" -> messages = Integer.parseInt(v);
+                case "--batch" -> batch = Integer.parseInt(v);
+                case "--rounds" -> rounds = Integer.parseInt(v);
+                case "--clients" -> clients = List.of(v.split(","));
+                case "--out" -> out = Path.of(v);
+                default -> throw new IllegalArgumentException("unknown option " + a);
+            }
+        }
+        for (String c : clients) {
+            if (!CLIENTS.contains(c)) {
+                throw new IllegalArgumentException("unknown client " + c + " (known: " + CLIENTS + ")");
+            }
+        }
+        if (messages < 1 || batch < 1 || batch > 512 || rounds < 1) {
+            throw new IllegalArgumentException("--messages, --batch (1-512) and --rounds must be positive");
+        }
+        return new Options(messages, batch, rounds, clients, out);
+    }
+
+    static void main(String[] args) throws Exception {
+        Options o;
+        try {
+            o = parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("bench: " + e.getMessage());
+            System.err.println(usage());
+            System.exit(2);
+            return;
+        }
+        if (o == null) {
+            System.out.println(usage());
+            return;
+        }
+        String report = run(o, args);
+        System.out.print(report);
+        if (o.out() != null) {
+            Files.writeString(o.out(), report, StandardCharsets.UTF_8);
+            System.err.println("bench: wrote " + o.out().toAbsolutePath());
+        }
+    }
+
+    static String run(Options o, String[] args) throws Exception {
+        try (EwsFixtures f = EwsFixtures.start()) {
+            long fillStart = System.nanoTime();
+            List<String> delivered = f.fill(EwsFixtures.NANCY, o.messages(), 20_000);
+            System.err.printf(
+                    Locale.ROOT,
+                    "bench: delivered %d messages in %.1f s%n",
+                    delivered.size(),
+                    (System.nanoTime() - fillStart) / 1e9);
+            Map<String, List<Run>> runs = new LinkedHashMap<>();
+            for (int round = 1; round <= o.rounds(); round++) {
+                for (String client : o.clients()) {
+                    System.gc();
+                    Run r = measure(client, () -> switch (client) {
+                        case "mailbridge" -> mailbridge(f.ews, o.batch());
+                        case "ews-java-api" -> ewsJavaApi(f.ews, o.batch());
+                        default -> replay(f, o.batch());
+                    });
+                    if (r.messages() != o.messages()) {
+                        throw new IllegalStateException(
+                                client + " synced " + r.messages() + " messages, expected " + o.messages());
+                    }
+                    System.err.printf(
+                            Locale.ROOT,
+                            "bench: round %d %s: %d messages, %.1f MB MIME, %.1f s, %.0f msg/s%n",
+                            round,
+                            client,
+                            r.messages(),
+                            r.mimeBytes() / 1e6,
+                            r.wallNanos() / 1e9,
+                            r.perSecond());
+                    runs.computeIfAbsent(client, k -> new ArrayList<>()).add(r);
+                }
+            }
+            return report(o, args, runs);
+        }
+    }
+
+    /** What a client did: messages synced, MIME bytes received, HTTP requests. */
+    record Work(int messages, long mimeBytes, int requests) {}
+
+    interface ClientRun {
+        Work run() throws Exception;
+    }
+
+    /** Runs {@code body} on a fresh thread named {@value #CLIENT_THREAD} and measures it. */
+    static Run measure(String client, ClientRun body) throws Exception {
+        Object[] result = new Object[1];
+        Map<Long, long[]> before = threadCounters();
+        long process0 = processCpu();
+        long t0 = System.nanoTime();
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        result[0] = body.run();
+                    } catch (Throwable e) {
+                        result[0] = e;
+                    }
+                },
+                CLIENT_THREAD + "-" + client);
+        t.start();
+        // Counters of the client thread must be read while it is alive: sample just before it ends.
+        Map<Long, long[]> clientSide = new HashMap<>();
+        while (t.isAlive()) {
+            t.join(50);
+            clientSide.putAll(threadCounters(CLIENT_THREAD));
+        }
+        long wall = System.nanoTime() - t0;
+        long process = processCpu() - process0;
+        if (result[0] instanceof Throwable e) {
+            throw new IllegalStateException(client + " failed: " + e, e);
+        }
+        Map<Long, long[]> after = threadCounters();
+        after.putAll(clientSide.entrySet().stream()
+                .filter(e -> !after.containsKey(e.getKey()))
+                .collect(HashMap::new, (m, e) -> m.put(e.getKey(), e.getValue()), HashMap::putAll));
+        long clientCpu = 0;
+        long serverCpu = 0;
+        long clientAlloc = 0;
+        long serverAlloc = 0;
+        for (Map.Entry<Long, long[]> e : after.entrySet()) {
+            long[] now = e.getValue();
+            long[] then = before.getOrDefault(e.getKey(), new long[] {0, 0, 0});
+            long cpu = Math.max(0, now[0] - then[0]);
+            long alloc = Math.max(0, now[1] - then[1]);
+            if (now[2] == 1) {
+                clientCpu += cpu;
+                clientAlloc += alloc;
+            } else {
+                serverCpu += cpu;
+                serverAlloc += alloc;
+            }
+        }
+        Work w = (Work) result[0];
+        return new Run(
+                client,
+                w.messages(),
+                w.mimeBytes(),
+                w.requests(),
+                wall,
+                clientCpu,
+                serverCpu,
+                clientAlloc,
+                serverAlloc,
+                process);
+    }
+
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+    /** Thread id to {cpu ns, allocated bytes, 1 if a client thread}. */
+    static Map<Long, long[]> threadCounters() {
+        return threadCounters(null);
+    }
+
+    static Map<Long, long[]> threadCounters(String onlyPrefix) {
+        long[] ids = THREADS.getAllThreadIds();
+        ThreadInfo[] infos = THREADS.getThreadInfo(ids);
+        long[] cpu = THREADS.getThreadCpuTime(ids);
+        long[] alloc = THREADS.getThreadAllocatedBytes(ids);
+        Map<Long, long[]> m = new HashMap<>();
+        for (int i = 0; i < ids.length; i++) {
+            if (infos[i] == null) {
+                continue;
+            }
+            String name = infos[i].getThreadName();
+            boolean client = name.startsWith(CLIENT_THREAD) || name.startsWith("HttpClient-");
+            if (onlyPrefix != null && !name.startsWith(onlyPrefix)) {
+                continue;
+            }
+            m.put(ids[i], new long[] {cpu[i], alloc[i], client ? 1 : 0});
+        }
+        return m;
+    }
+
+    static long processCpu() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return -1;
+    }
+
+    /** Counts and discards. */
+    static final class CountingSink extends OutputStream {
+        long bytes;
+
+        @Override
+        public void write(int b) {
+            bytes++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            bytes += len;
+        }
+    }
+
+    // ----- the clients -----
+
+    static Work mailbridge(URI ews, int batch) {
+        AtomicInteger n = new AtomicInteger();
+        ExecutorService pool = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, CLIENT_THREAD + "-http-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            HttpClient http = HttpSettings.builder()
+                    .build()
+                    .newHttpClientBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .executor(pool)
+                    .build();
+            EwsClient client = EwsProtocol.builder(ews)
+                    .httpClient(http)
+                    .build()
+                    .client(SignIn.basic(BasicCredential.of(EwsFixtures.NANCY, Secret.of(EwsFixtures.NANCY_PASSWORD))));
+            List<ItemId> ids = new ArrayList<>();
+            int[] requests = {0};
+            ItemSync.run(client, FolderRef.inbox(), null, (changes, state) -> {
+                requests[0]++;
+                for (ItemChange c : changes) {
+                    if (c instanceof ItemChange.Create create) {
+                        ids.add(create.itemId());
+                    }
+                }
+            });
+            CountingSink sink = new CountingSink();
+            for (int i = 0; i < ids.size(); i += batch) {
+                List<ItemId> chunk = ids.subList(i, Math.min(ids.size(), i + batch));
+                Responses<Item> r = client.execute(new GetItem(chunk, ItemShape.mime(), position -> sink));
+                requests[0]++;
+                for (Outcome<Item> outcome : r.outcomes()) {
+                    outcome.orThrow();
+                }
+            }
+            return new Work(ids.size(), sink.bytes, requests[0]);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    static Work ewsJavaApi(URI ews, int batch) throws Exception {
+        try (ExchangeService service = new ExchangeService(ExchangeVersion.Exchange2010_SP2)) {
+            service.setUrl(ews);
+            service.setCredentials(new WebCredentials(EwsFixtures.NANCY, EwsFixtures.NANCY_PASSWORD));
+            List<microsoft.exchange.webservices.data.property.complex.ItemId> ids = new ArrayList<>();
+            String state = null;
+            int requests = 0;
+            ChangeCollection<microsoft.exchange.webservices.data.sync.ItemChange> page;
+            do {
+                page = service.syncFolderItems(
+                        new FolderId(WellKnownFolderName.Inbox),
+                        PropertySet.IdOnly,
+                        null,
+                        512,
+                        SyncFolderItemsScope.NormalItems,
+                        state);
+                requests++;
+                for (microsoft.exchange.webservices.data.sync.ItemChange c : page) {
+                    ids.add(c.getItemId());
+                }
+                state = page.getSyncState();
+            } while (page.getMoreChangesAvailable());
+            PropertySet mime = new PropertySet(BasePropertySet.IdOnly, ItemSchema.MimeContent);
+            long bytes = 0;
+            for (int i = 0; i < ids.size(); i += batch) {
+                ServiceResponseCollection<GetItemResponse> r =
+                        service.bindToItems(ids.subList(i, Math.min(ids.size(), i + batch)), mime);
+                requests++;
+                for (GetItemResponse response : r) {
+                    if (response.getResult() != ServiceResult.Success) {
+                        throw new IllegalStateException(response.getErrorCode() + ": " + response.getErrorMessage());
+                    }
+                    bytes += response.getItem().getMimeContent().getContent().length;
+                }
+            }
+            return new Work(ids.size(), bytes, requests);
+        }
+    }
+
+    /**
+     * The same requests as raw bytes on the JDK client, responses discarded (SyncFolderItems pages
+     * are read as text for their SyncState). MIME bytes here are the GetItem response bytes.
+     */
+    static Work replay(EwsFixtures f, int batch) throws Exception {
+        String auth = EwsFixtures.basic(EwsFixtures.NANCY, EwsFixtures.NANCY_PASSWORD);
+        List<String> ids = new ArrayList<>();
+        java.util.regex.Pattern itemId = java.util.regex.Pattern.compile("<t:ItemId Id=\"([^\"]+)\"");
+        String state = null;
+        int requests = 0;
+        boolean last;
+        do {
+            String page = new String(f.post(EwsFixtures.syncRequest(state, 512), auth), StandardCharsets.UTF_8);
+            requests++;
+            java.util.regex.Matcher m = itemId.matcher(page);
+            while (m.find()) {
+                ids.add(m.group(1));
+            }
+            state = EwsFixtures.syncState(page);
+            last = EwsFixtures.includesLast(page);
+        } while (!last);
+        long bytes = 0;
+        for (int i = 0; i < ids.size(); i += batch) {
+            bytes +=
+                    f.postDiscarding(EwsFixtures.getMimeRequest(ids.subList(i, Math.min(ids.size(), i + batch))), auth);
+            requests++;
+        }
+        return new Work(ids.size(), bytes, requests);
+    }
+
+    // ----- report -----
+
+    static String report(Options o, String[] args, Map<String, List<Run>> runs) {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(
+                Locale.ROOT,
+                "%nRun %s: `bench ews-sync %s`; JDK %s, %d cores; %d messages, GetItem batches of %d, %d round(s),"
+                        + " median round (by msg/s) shown, min–max beside it.%n%n",
+                Instant.now().truncatedTo(ChronoUnit.SECONDS),
+                String.join(" ", args),
+                Runtime.version(),
+                Runtime.getRuntime().availableProcessors(),
+                o.messages(),
+                o.batch(),
+                o.rounds()));
+        b.append(
+                "| client | msg/s | msg/s min–max | wall s | requests | MB received (MIME decoded; replay: response bytes) "
+                        + "| client alloc KB/msg | client CPU µs/msg | server CPU µs/msg | server alloc KB/msg | process CPU µs/msg |\n");
+        b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (Map.Entry<String, List<Run>> e : runs.entrySet()) {
+            List<Run> sorted = new ArrayList<>(e.getValue());
+            sorted.sort(Comparator.comparingDouble(Run::perSecond));
+            Run r = sorted.get(sorted.size() / 2);
+            double n = r.messages();
+            b.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %.0f | %.0f–%.0f | %.1f | %d | %.1f | %.1f | %.0f | %.0f | %.1f | %.0f |%n",
+                    e.getKey(),
+                    r.perSecond(),
+                    sorted.get(0).perSecond(),
+                    sorted.get(sorted.size() - 1).perSecond(),
+                    r.wallNanos() / 1e9,
+                    r.requests(),
+                    r.mimeBytes() / 1e6,
+                    r.clientAlloc() / n / 1024,
+                    r.clientCpu() / n / 1000,
+                    r.serverCpu() / n / 1000,
+                    r.serverAlloc() / n / 1024,
+                    r.processCpu() / n / 1000));
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,29 @@
+package dev.mailbridge.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+/** A tiny real run of the sync benchmark: every client syncs the whole mailbox (no timing). */
+class EwsSyncTest {
+    @Test
+    void everyClientSyncsTheWholeMailbox() throws Exception {
+        // 30 messages in batches of 7: a short last batch; run() fails unless each client got all 30.
+        String report = EwsSync.run(
+                EwsSync.parse(new String[] {"--messages", "30", "--batch", "7", "--rounds", "1"}), new String[0]);
+        assertThat(report).contains("| mailbridge |", "| ews-java-api |", "| replay |");
+    }
+
+    @Test
+    void options() {
+        EwsSync.Options o = EwsSync.parse(new String[0]);
+        assertThat(o.messages()).isEqualTo(20_000);
+        assertThat(o.batch()).isEqualTo(10);
+        assertThat(EwsSync.parse(new String[] {"--help"})).isNull();
+        assertThatThrownBy(() -> EwsSync.parse(new String[] {"--clients", "outlook"}))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> EwsSync.parse(new String[] {"--batch", "0"}))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}
