@@ -14,7 +14,7 @@ class Base64SinkTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Base64Sink sink = new Base64Sink(out);
         char[] chars = text.toCharArray();
-        for (int i = 0; i < chars.length; i += piece) {
+        for (int i = 0; i < chars.length; i += Math.min(piece, chars.length - i)) {
             sink.accept(chars, i, Math.min(piece, chars.length - i));
         }
         sink.finish();
@@ -28,8 +28,10 @@ class Base64SinkTest {
             byte[] data = new byte[len];
             random.nextBytes(data);
             String mimeStyle = Base64.getMimeEncoder().encodeToString(data);
-            for (int piece : new int[] {1, 3, 7, 4096}) {
+            String oneLine = Base64.getEncoder().encodeToString(data);
+            for (int piece : new int[] {1, 3, 7, 4096, Integer.MAX_VALUE}) {
                 assertThat(decodeInPieces(mimeStyle, piece)).isEqualTo(data);
+                assertThat(decodeInPieces(oneLine, piece)).isEqualTo(data);
             }
         }
     }
@@ -39,5 +41,7 @@ class Base64SinkTest {
         assertThatThrownBy(() -> decodeInPieces("QUJD*A==", 3)).isInstanceOf(IOException.class);
         assertThatThrownBy(() -> decodeInPieces("QUJDR", 3)).isInstanceOf(IOException.class);
         assertThatThrownBy(() -> decodeInPieces("QQ==QQ==", 3)).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> decodeInPieces("QQ==QUJD", 100)).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> decodeInPieces("QUJDQUJD\u00e9UJD", 100)).isInstanceOf(IOException.class);
     }
 }
