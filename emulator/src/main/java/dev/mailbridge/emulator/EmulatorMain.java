@@ -111,7 +111,14 @@ public final class EmulatorMain implements Callable<Integer> {
             out.printf(
                     "  %-7s %s (plain HTTP)%n", "global", doc.path("loginHttp").asText());
         }
-        out.println("EWS (Exchange Web Services): " + doc.path("ews").asText() + " (also on the plain-HTTP port)");
+        if (!doc.path("ews").isNull()) {
+            out.println("EWS (Exchange Web Services): " + doc.path("ews").asText()
+                    + (doc.path("loginHttp").isNull() ? "" : " (also on the plain-HTTP port)"));
+        }
+        if (!doc.path("autodiscover").isNull()) {
+            out.println("Autodiscover: " + doc.path("autodiscover").asText()
+                    + " (POX: /autodiscover/autodiscover.xml, v2: /autodiscover/autodiscover.json)");
+        }
         out.println("Control API: " + doc.path("control").asText() + " (GET /describe, POST /clock/advance, ...)");
         out.println();
         JsonNode sample = null;
