@@ -18,6 +18,11 @@ public interface EwsOperation<R> {
     /** Writes {@code <m:Name ...>...</m:Name>}. */
     void writeRequest(XmlOut out);
 
+    /** The response element in the SOAP body: {@code NameResponse} for every operation a client calls. */
+    default String responseElement() {
+        return name() + "Response";
+    }
+
     /**
      * Reads the response; the cursor is on the {@code m:NameResponse} start tag and must be left on its
      * end tag.

@@ -59,12 +59,12 @@ public final class SoapResponses {
                 while (in.nextChild(db)) {
                     if (in.is(Ns.SOAP, "Fault")) {
                         throw readFault(in, ctx.httpStatus());
-                    } else if (in.is(Ns.M, op.name() + "Response")) {
+                    } else if (in.is(Ns.M, op.responseElement())) {
                         result = op.readResponse(in, ctx);
                         found = true;
                     } else {
                         throw new EwsProtocolException(
-                                "Expected " + op.name() + "Response, Exchange sent <" + in.localName() + ">.",
+                                "Expected " + op.responseElement() + ", Exchange sent <" + in.localName() + ">.",
                                 ctx.httpStatus(),
                                 null);
                     }
@@ -74,7 +74,8 @@ public final class SoapResponses {
             }
         }
         if (!found) {
-            throw new EwsProtocolException("The SOAP body has no " + op.name() + "Response.", ctx.httpStatus(), null);
+            throw new EwsProtocolException(
+                    "The SOAP body has no " + op.responseElement() + ".", ctx.httpStatus(), null);
         }
         return result;
     }

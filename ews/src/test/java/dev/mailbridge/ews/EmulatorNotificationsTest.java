@@ -3,6 +3,7 @@ package dev.mailbridge.ews;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.mailbridge.emulator.Emulator;
 import dev.mailbridge.emulator.junit.EmulatorExtension;
 import dev.mailbridge.ews.error.EwsException;
@@ -13,9 +14,11 @@ import dev.mailbridge.ews.model.Notification;
 import dev.mailbridge.ews.ops.EventType;
 import dev.mailbridge.ews.ops.GetEvents;
 import dev.mailbridge.ews.ops.GetStreamingEvents;
+import dev.mailbridge.ews.ops.PushNotifications;
 import dev.mailbridge.ews.ops.Subscribe;
 import dev.mailbridge.ews.ops.Unsubscribe;
 import dev.mailbridge.ews.support.EwsSchema;
+import dev.mailbridge.ews.xml.EwsXml;
 import dev.mailbridge.identity.Secret;
 import dev.mailbridge.identity.cloud.Cloud;
 import dev.mailbridge.identity.cloud.CloudProfile;
@@ -23,13 +26,18 @@ import dev.mailbridge.identity.credential.AppRegistration;
 import dev.mailbridge.identity.credential.ClientCredential;
 import dev.mailbridge.identity.entra.EntraTokens;
 import dev.mailbridge.identity.http.HttpSettings;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -71,6 +79,54 @@ class EmulatorNotificationsTest {
                 .requestObserver(new EwsSchema.Validating())
                 .maxStreamingConnectionsPerAccount(1)
                 .build();
+    }
+
+    /** A push subscription: the emulator POSTs SendNotification to a receiver here, which answers OK, then Unsubscribe. */
+    @Test
+    void pushSubscriptionPostsNewMailUntilTheReceiverUnsubscribes() throws Exception {
+        List<Notification> received = new CopyOnWriteArrayList<>();
+        CountDownLatch newMail = new CountDownLatch(1);
+        AtomicBoolean keep = new AtomicBoolean(true);
+        HttpServer receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        receiver.createContext("/ews-push", exchange -> {
+            Notification n;
+            try (InputStream body = exchange.getRequestBody()) {
+                n = PushNotifications.read(EwsXml.defaults(), body);
+            }
+            received.add(n);
+            if (n.events().stream().anyMatch(e -> e.type().equals("NewMailEvent"))) {
+                newMail.countDown();
+            }
+            byte[] answer = PushNotifications.answer(keep.get()).getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "text/xml; charset=utf-8");
+            exchange.sendResponseHeaders(200, answer.length);
+            exchange.getResponseBody().write(answer);
+            exchange.close();
+        });
+        receiver.start();
+        try {
+            URI url = URI.create("http://127.0.0.1:" + receiver.getAddress().getPort() + "/ews-push");
+            Subscribe.Subscription sub =
+                    adele.execute(Subscribe.push(List.of(FolderRef.inbox()), EventType.mail(), url, 1, null));
+            assertThat(sub.id()).isNotBlank();
+            emulator.exchange().mailboxes().deliver(ADELE, EmulatorEwsTest.message("pushed", ADELE));
+            assertThat(newMail.await(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(received).allSatisfy(n -> assertThat(n.subscriptionId()).isEqualTo(sub.id()));
+
+            keep.set(false); // the next notification is answered with Unsubscribe: the subscription ends
+            int before = received.size();
+            emulator.exchange().mailboxes().deliver(ADELE, EmulatorEwsTest.message("ends it", ADELE));
+            for (int i = 0; i < 100 && received.size() == before; i++) {
+                Thread.sleep(100);
+            }
+            assertThat(received).hasSizeGreaterThan(before);
+            assertThatThrownBy(() -> adele.execute(new Unsubscribe(sub.id())))
+                    .isInstanceOfSatisfying(
+                            EwsResponseException.class,
+                            e -> assertThat(e.subscriptionLost()).isTrue());
+        } finally {
+            receiver.stop(0);
+        }
     }
 
     /** Past the account's streaming-connection limit the client refuses to open another, and says what to do. */

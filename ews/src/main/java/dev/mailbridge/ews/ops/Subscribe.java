@@ -7,16 +7,24 @@ import dev.mailbridge.ews.ResponseContext;
 import dev.mailbridge.ews.model.FolderRef;
 import dev.mailbridge.ews.xml.XmlIn;
 import dev.mailbridge.ews.xml.XmlOut;
+import java.net.URI;
 import java.util.List;
 
 /**
- * Subscribe to mailbox events, pull ({@link #pull}) or streaming ({@link #streaming}). With no folders
+ * Subscribe to mailbox events: pull ({@link #pull}), push ({@link #push}: Exchange POSTs notifications
+ * to your URL, read them with {@link PushNotifications}) or streaming ({@link #streaming}). With no folders
  * the subscription covers all folders (SubscribeToAllFolders: one subscription for the mailbox;
  * Exchange Online allows 20 per mailbox). Sent with server affinity headers; the client replays the
  * back-end cookie on GetEvents / GetStreamingEvents.
  */
 public record Subscribe(
-        boolean streaming, List<FolderRef> folders, List<EventType> eventTypes, int timeoutMinutes, String watermark)
+        boolean streaming,
+        List<FolderRef> folders,
+        List<EventType> eventTypes,
+        int timeoutMinutes,
+        String watermark,
+        URI pushUrl,
+        int statusFrequencyMinutes)
         implements EwsOperation<Subscribe.Subscription> {
 
     public record Subscription(String id, String watermark) {}
@@ -25,18 +33,38 @@ public record Subscribe(
         folders = List.copyOf(folders);
         eventTypes = List.copyOf(eventTypes);
         Wire.requireNonEmpty(eventTypes, "eventTypes");
-        if (!streaming && (timeoutMinutes < 1 || timeoutMinutes > 1440)) {
+        if (pushUrl != null) {
+            if (streaming) {
+                throw new IllegalArgumentException("A subscription is push or streaming, not both");
+            }
+            String scheme = String.valueOf(pushUrl.getScheme()).toLowerCase(java.util.Locale.ROOT);
+            if (!scheme.equals("https") && !scheme.equals("http")) {
+                throw new IllegalArgumentException("The push URL must be http(s): " + pushUrl);
+            }
+            if (statusFrequencyMinutes < 1 || statusFrequencyMinutes > 1440) {
+                throw new IllegalArgumentException("A push subscription's status frequency must be 1-1440 minutes");
+            }
+        } else if (!streaming && (timeoutMinutes < 1 || timeoutMinutes > 1440)) {
             throw new IllegalArgumentException("A pull subscription's timeout must be 1-1440 minutes");
         }
     }
 
     public static Subscribe pull(
             List<FolderRef> folders, List<EventType> events, int timeoutMinutes, String watermark) {
-        return new Subscribe(false, folders, events, timeoutMinutes, watermark);
+        return new Subscribe(false, folders, events, timeoutMinutes, watermark, null, 0);
     }
 
     public static Subscribe streaming(List<FolderRef> folders, List<EventType> events) {
-        return new Subscribe(true, folders, events, 0, null);
+        return new Subscribe(true, folders, events, 0, null, null, 0);
+    }
+
+    /**
+     * Exchange POSTs each batch of events to {@code url}, and a status ping every {@code
+     * statusFrequencyMinutes} when nothing happens; answer with {@link PushNotifications#answer(boolean)}.
+     */
+    public static Subscribe push(
+            List<FolderRef> folders, List<EventType> events, URI url, int statusFrequencyMinutes, String watermark) {
+        return new Subscribe(false, folders, events, 0, watermark, url, statusFrequencyMinutes);
     }
 
     @Override
@@ -56,7 +84,11 @@ public record Subscribe(
 
     @Override
     public void writeRequest(XmlOut out) {
-        out.m("Subscribe").m(streaming ? "StreamingSubscriptionRequest" : "PullSubscriptionRequest");
+        out.m("Subscribe")
+                .m(
+                        streaming
+                                ? "StreamingSubscriptionRequest"
+                                : pushUrl != null ? "PushSubscriptionRequest" : "PullSubscriptionRequest");
         if (folders.isEmpty()) {
             out.attr("SubscribeToAllFolders", "true");
         } else {
@@ -71,7 +103,12 @@ public record Subscribe(
             if (watermark != null) {
                 out.tText("Watermark", watermark);
             }
-            out.tText("Timeout", Integer.toString(timeoutMinutes));
+            if (pushUrl != null) {
+                out.tText("StatusFrequency", Integer.toString(statusFrequencyMinutes));
+                out.tText("URL", pushUrl.toString());
+            } else {
+                out.tText("Timeout", Integer.toString(timeoutMinutes));
+            }
         }
         out.end().end();
     }
