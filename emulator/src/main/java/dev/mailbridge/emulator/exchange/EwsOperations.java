@@ -701,7 +701,7 @@ final class EwsOperations {
                 continue;
             }
             Item copy = store.newItem(target, sent.mime);
-            copy.read = false;
+            copy.setRead(false);
             store.deliverItem(target.folder("inbox"), copy);
         }
     }
@@ -737,9 +737,9 @@ final class EwsOperations {
                         if (disposition.equals("SaveOnly")) {
                             Item item = store.newItem(target.mailbox, mime);
                             item.draft = !fromMime;
-                            item.read = !fromMime || "true".equals(msg.childText("IsRead"));
+                            item.setRead(!fromMime || "true".equals(msg.childText("IsRead")));
                             if ("false".equals(msg.childText("IsRead"))) {
-                                item.read = false;
+                                item.setRead(false);
                             }
                             applyCategories(item, msg);
                             store.add(target, item);
@@ -753,7 +753,7 @@ final class EwsOperations {
                         }
                         send(ctx, sent);
                         if (disposition.equals("SendAndSaveCopy")) {
-                            sent.read = true;
+                            sent.setRead(true);
                             sent.fromMe = true;
                             applyCategories(sent, msg);
                             store.add(target, sent);
@@ -791,7 +791,7 @@ final class EwsOperations {
                 Folder target = saved == null || saved.first() == null
                         ? draft.mailbox.folder("sentitems")
                         : resolveFolder(ctx, saved.first());
-                sent.read = true;
+                sent.setRead(true);
                 sent.fromMe = true;
                 store.add(target, sent);
             }
@@ -835,7 +835,7 @@ final class EwsOperations {
                                             ? false
                                             : "true".equals(value == null ? null : value.childText("IsRead"));
                                     readChanged |= v != item.read;
-                                    item.read = v;
+                                    item.setRead(v);
                                 }
                                 case "Categories" -> {
                                     if (u.name.equals("DeleteItemField")) {

@@ -134,6 +134,8 @@ public final class MailStore {
         long createdSeq;
         long modSeq;
         final Map<String, Item> items = new LinkedHashMap<>();
+        /** Kept as items come, go and change read state: every delivery reports it (folder ModifiedEvent). */
+        int unreadCount;
         /** Items that left this folder: item id, seq when they left, seq when they had entered. */
         final List<Tombstone> tombstones = new ArrayList<>();
 
@@ -154,13 +156,7 @@ public final class MailStore {
         }
 
         int unread() {
-            int n = 0;
-            for (Item i : items.values()) {
-                if (!i.read) {
-                    n++;
-                }
-            }
-            return n;
+            return unreadCount;
         }
 
         int childCount() {
@@ -214,7 +210,9 @@ public final class MailStore {
         List<Attachment> attachments = List.of();
         List<String[]> headers = List.of();
         String importance = "Normal";
+        /** Change it with {@link #setRead}, which keeps the folder's unread count. */
         boolean read;
+
         boolean draft;
         boolean fromMe;
         final List<String> categories = new ArrayList<>();
@@ -222,6 +220,13 @@ public final class MailStore {
         long enteredSeq;
         long contentSeq;
         long readSeq;
+
+        void setRead(boolean value) {
+            if (value != read && folder != null && folder.items.get(key) == this) {
+                folder.unreadCount += value ? -1 : 1;
+            }
+            read = value;
+        }
 
         Item(Mailbox mailbox) {
             this.mailbox = mailbox;
@@ -298,7 +303,7 @@ public final class MailStore {
             throw new IllegalArgumentException("No folder " + folder + " in " + smtp);
         }
         Item item = newItem(mb, rfc5322);
-        item.read = false;
+        item.setRead(false);
         add(f, item, true);
         return item.id();
     }
@@ -384,6 +389,9 @@ public final class MailStore {
         item.readSeq = 0;
         f.items.put(item.key, item);
         mb.items.put(item.key, item);
+        if (!item.read) {
+            f.unreadCount++;
+        }
     }
 
     void touch(Item item, boolean readOnly) {
@@ -412,7 +420,9 @@ public final class MailStore {
     private void unplace(Item item) {
         Mailbox mb = item.mailbox;
         Folder f = item.folder;
-        f.items.remove(item.key);
+        if (f.items.remove(item.key) != null && !item.read) {
+            f.unreadCount--;
+        }
         mb.items.remove(item.key);
         f.tombstones.add(new Tombstone(item.id(), mb.next(), item.enteredSeq));
     }
@@ -442,7 +452,7 @@ public final class MailStore {
         c.received = item.received;
         c.lastModified = c.created;
         parse(c, item.mime);
-        c.read = item.read;
+        c.setRead(item.read);
         c.draft = item.draft;
         c.fromMe = item.fromMe;
         c.importance = item.importance;

@@ -269,12 +269,16 @@ class EwsProtocolTest {
                 .contains("Subject: Hello move");
         assertThat(got.attr("MimeContent", "CharacterSet")).isEqualTo("UTF-8");
         assertThat(got.first("IsRead")).isEqualTo("false");
+        assertThat(asApp(smtp, GET_INBOX).first("UnreadCount")).isEqualTo("1");
         EwsTestSupport.Soap moved = asApp(
                 smtp,
                 "<m:MoveItem><m:ToFolderId><t:DistinguishedFolderId Id=\"junkemail\"/></m:ToFolderId><m:ItemIds><t:ItemId Id=\""
                         + id + "\"/></m:ItemIds></m:MoveItem>");
         String newId = moved.attr("ItemId", "Id");
         assertThat(newId).isNotEqualTo(id);
+        assertThat(asApp(smtp, GET_INBOX).first("UnreadCount")).isEqualTo("0");
+        assertThat(asApp(smtp, GET_INBOX.replace("\"inbox\"", "\"junkemail\"")).first("UnreadCount"))
+                .isEqualTo("1");
         EwsTestSupport.Soap old = asApp(
                 smtp,
                 "<m:GetItem><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape><m:ItemIds><t:ItemId Id=\"" + id
@@ -309,6 +313,7 @@ class EwsProtocolTest {
                         + "<t:Message><t:IsRead>true</t:IsRead></t:Message></t:SetItemField></t:Updates></t:ItemChange></m:ItemChanges></m:UpdateItem>");
         assertThat(upd.responseCode()).isEqualTo("NoError");
         assertThat(upd.attr("ItemId", "ChangeKey")).isNotEqualTo(ck);
+        assertThat(asApp(smtp, GET_INBOX).first("UnreadCount")).isEqualTo("0");
         EwsTestSupport.Soap second = asApp(smtp, sync("inbox", state, 10));
         assertThat(second.all("ReadFlagChange")).hasSize(1);
         assertThat(second.first("IsRead")).isEqualTo("true");
