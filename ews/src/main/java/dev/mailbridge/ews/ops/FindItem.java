@@ -1,7 +1,5 @@
 package dev.mailbridge.ews.ops;
 
-import static dev.mailbridge.ews.xml.Ns.M;
-
 import dev.mailbridge.ews.EwsOperation;
 import dev.mailbridge.ews.ResponseContext;
 import dev.mailbridge.ews.model.FolderRef;
@@ -68,35 +66,8 @@ public record FindItem(FolderRef parent, ItemShape shape, int offset, int pageSi
 
     @Override
     public Page readResponse(XmlIn in, ResponseContext ctx) {
-        return Wire.messages(in, ctx, i -> new Wire.MessageBody<Page>() {
-                    Page page = new Page(List.of(), offset, 0, true);
-
-                    @Override
-                    public void child(XmlIn x) {
-                        if (x.is(M, "RootFolder")) {
-                            int next = Paging.intAttr(x, "IndexedPagingOffset", offset);
-                            int total = Paging.intAttr(x, "TotalItemsInView", -1);
-                            boolean last = !"false".equals(x.attr("IncludesLastItemInRange"));
-                            List<Item> items = List.of();
-                            int d = x.depth();
-                            while (x.nextChild(d)) {
-                                if (x.localName().equals("Items")) {
-                                    items = Wire.readItems(x, null, 0);
-                                } else {
-                                    x.skip();
-                                }
-                            }
-                            page = new Page(items, next, total, last);
-                        } else {
-                            x.skip();
-                        }
-                    }
-
-                    @Override
-                    public Page result() {
-                        return page;
-                    }
-                })
+        return Wire.messages(
+                        in, ctx, i -> Paging.rootFolder(offset, "Items", x -> Wire.readItems(x, null, 0), Page::new))
                 .single();
     }
 }
