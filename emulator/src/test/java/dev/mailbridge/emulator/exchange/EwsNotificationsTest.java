@@ -4,8 +4,6 @@ import static dev.mailbridge.emulator.exchange.EwsTestSupport.impersonate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.mailbridge.emulator.Emulator;
-import dev.mailbridge.emulator.EmulatorOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -17,53 +15,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
 /** Subscribe, GetEvents, GetStreamingEvents, Unsubscribe and push, each message schema-validated. */
-class EwsNotificationsTest {
-    static final String CONTOSO_ID = "c0a7c0a7-0000-4000-8000-000000000001";
-    static Emulator emulator;
-    static EwsTestSupport ews;
-    static String appToken;
-
-    @BeforeAll
-    static void start() throws Exception {
-        emulator = Emulator.start(
-                EmulatorOptions.builder().httpsPort(0).httpPort(0).build());
-        ews = new EwsTestSupport(emulator);
-        appToken = ews.appToken();
-    }
-
-    @AfterAll
-    static void stop() {
-        emulator.close();
-    }
-
-    @AfterEach
-    void reset() {
-        emulator.exchange().faults().reset();
-        emulator.exchange().notifications().reset();
-        emulator.clock().reset();
-    }
-
-    static String freshMailbox() {
-        String smtp = "ntf-" + UUID.randomUUID().toString().substring(0, 8) + "@contoso.onmicrosoft.com";
-        emulator.exchange().store().createMailbox(smtp, "Test " + smtp, CONTOSO_ID);
-        return smtp;
-    }
-
-    static EwsTestSupport.Soap asApp(String smtp, String body) throws Exception {
-        return ews.call("Bearer " + appToken, impersonate(smtp), body, Map.of("X-AnchorMailbox", smtp));
-    }
+class EwsNotificationsTest extends ExchangeEmulatorTest {
 
     static void deliver(String smtp, String subject) {
         emulator.exchange().store().deliver(smtp, EwsTestSupport.mime("bob@example.com", smtp, subject, "hello"));

@@ -7,53 +7,13 @@ import static dev.mailbridge.emulator.exchange.EwsTestSupport.basic;
 import static dev.mailbridge.emulator.exchange.EwsTestSupport.impersonate;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mailbridge.emulator.Emulator;
-import dev.mailbridge.emulator.EmulatorOptions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class EwsProtocolTest {
-    static final String CONTOSO_ID = "c0a7c0a7-0000-4000-8000-000000000001";
-    static Emulator emulator;
-    static EwsTestSupport ews;
-    static String appToken;
-
-    @BeforeAll
-    static void start() throws Exception {
-        emulator = Emulator.start(
-                EmulatorOptions.builder().httpsPort(0).httpPort(0).build());
-        ews = new EwsTestSupport(emulator);
-        appToken = ews.appToken();
-    }
-
-    @AfterAll
-    static void stop() {
-        emulator.close();
-    }
-
-    @AfterEach
-    void resetFaults() {
-        emulator.exchange().faults().reset();
-        emulator.clock().reset();
-    }
-
-    /** A fresh Contoso mailbox reached with the app-only token and impersonation. */
-    static String freshMailbox() {
-        String smtp = "mbx-" + UUID.randomUUID().toString().substring(0, 8) + "@contoso.onmicrosoft.com";
-        emulator.exchange().store().createMailbox(smtp, "Test " + smtp, CONTOSO_ID);
-        return smtp;
-    }
-
-    static EwsTestSupport.Soap asApp(String smtp, String body) throws Exception {
-        return ews.call("Bearer " + appToken, impersonate(smtp), body, Map.of("X-AnchorMailbox", smtp));
-    }
+class EwsProtocolTest extends ExchangeEmulatorTest {
 
     static String findItemIds(String folder) {
         return "<m:FindItem Traversal=\"Shallow\"><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape>"
