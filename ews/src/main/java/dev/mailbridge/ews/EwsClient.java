@@ -18,6 +18,8 @@ import dev.mailbridge.ews.ops.GetItem;
 import dev.mailbridge.ews.ops.GetStreamingEvents;
 import dev.mailbridge.ews.xml.XmlIn;
 import dev.mailbridge.ews.xml.XmlOut;
+import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -308,9 +310,39 @@ public final class EwsClient {
     }
 
     private <R> R parse(EwsOperation<R> op, HttpResponse<InputStream> response, int status, long deadline) {
+        RequestObserver observer = protocol.observer;
+        if (observer == null || !observer.observesResponses()) {
+            return parse(op, response.body(), status, deadline);
+        }
+        ByteArrayOutputStream copy = new ByteArrayOutputStream();
+        InputStream teed = new FilterInputStream(response.body()) {
+            @Override
+            public int read() throws IOException {
+                int b = super.read();
+                if (b >= 0) {
+                    copy.write(b);
+                }
+                return b;
+            }
+
+            @Override
+            public int read(byte[] buf, int off, int len) throws IOException {
+                int n = super.read(buf, off, len);
+                if (n > 0) {
+                    copy.write(buf, off, n);
+                }
+                return n;
+            }
+        };
+        R result = parse(op, teed, status, deadline);
+        observer.onResponse(op.name(), status, copy.toByteArray());
+        return result;
+    }
+
+    private <R> R parse(EwsOperation<R> op, InputStream body, int status, long deadline) {
         ResponseContext ctx = new ResponseContext(status);
         R result;
-        try (XmlIn in = protocol.xml.read(response.body())) {
+        try (XmlIn in = protocol.xml.read(body)) {
             if (!in.nextStart()) {
                 throw new EwsProtocolException("Exchange sent an empty response.", status, null);
             }
@@ -331,7 +363,7 @@ public final class EwsClient {
                 throw fault;
             }
         } finally {
-            drain(response.body());
+            drain(body);
         }
         if (ctx.serverBusy() != null) {
             Duration backOff = ctx.serverBusy().backOff().orElse(DEFAULT_BUSY_BACKOFF);

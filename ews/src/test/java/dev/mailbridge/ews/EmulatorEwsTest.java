@@ -94,6 +94,9 @@ class EmulatorEwsTest {
     @AfterEach
     void everyRequestWasSchemaValid() {
         assertThat(schema.validated()).isNotEmpty();
+        assertThat(schema.validatedResponses())
+                .as("the emulator's answers were schema-validated too")
+                .isNotEmpty();
     }
 
     static MailStore store() {

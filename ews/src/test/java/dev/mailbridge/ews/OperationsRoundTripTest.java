@@ -183,7 +183,7 @@ class OperationsRoundTripTest {
                                         + Base64.getEncoder().encodeToString(mime)
                                         + "</t:MimeContent><t:ItemId Id=\"AAAlAFVz\" ChangeKey=\"CQAAAB\"/><t:Subject/>"
                                         + "<t:Body BodyType=\"HTML\">&lt;p&gt;x&lt;/p&gt;</t:Body><t:Size>881</t:Size>"
-                                        + "<t:DateTimeSent>2006-10-28T01:37:06Z</t:DateTimeSent><t:Categories><t:String>Red</t:String></t:Categories>"
+                                        + "<t:Categories><t:String>Red</t:String></t:Categories><t:DateTimeSent>2006-10-28T01:37:06Z</t:DateTimeSent>"
                                         + "<t:HasAttachments>false</t:HasAttachments><t:ToRecipients><t:Mailbox><t:Name>User1</t:Name>"
                                         + "<t:EmailAddress>User1@example.com</t:EmailAddress><t:RoutingType>SMTP</t:RoutingType></t:Mailbox></t:ToRecipients>"
                                         + "<t:From><t:Mailbox><t:Name>User2</t:Name><t:EmailAddress>User2@example.com</t:EmailAddress></t:Mailbox></t:From>"

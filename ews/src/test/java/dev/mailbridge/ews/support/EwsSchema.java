@@ -94,9 +94,41 @@ public final class EwsSchema {
         return operation;
     }
 
-    /** A request observer validating every request; remembers the operations it validated. */
+    /**
+     * Validates a response document: the EWS elements of its SOAP header and body (a soap:Fault is not
+     * EWS's to describe). Throws AssertionError with the schema's message if one is invalid.
+     */
+    public static void validateResponse(String operation, byte[] envelope) {
+        Document doc;
+        try {
+            DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+            f.setNamespaceAware(true);
+            f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+            doc = f.newDocumentBuilder().parse(new ByteArrayInputStream(envelope));
+        } catch (Exception e) {
+            throw new AssertionError(operation + " response is not well-formed XML: " + e.getMessage(), e);
+        }
+        Validator v = schema().newValidator();
+        for (Node part = doc.getDocumentElement().getFirstChild(); part != null; part = part.getNextSibling()) {
+            for (Node n = part.getFirstChild(); n != null; n = n.getNextSibling()) {
+                if (n instanceof Element e && (Ns.M.equals(e.getNamespaceURI()) || Ns.T.equals(e.getNamespaceURI()))) {
+                    try {
+                        v.validate(new DOMSource(e));
+                    } catch (Exception ex) {
+                        throw new AssertionError(
+                                operation + " response element " + e.getLocalName() + " violates the EWS schema: "
+                                        + ex.getMessage(),
+                                ex);
+                    }
+                }
+            }
+        }
+    }
+
+    /** An observer validating every request and every response; remembers the operations it validated. */
     public static final class Validating implements RequestObserver {
         private final List<String> validated = new CopyOnWriteArrayList<>();
+        private final List<String> validatedResponses = new CopyOnWriteArrayList<>();
         private final List<Map<String, String>> headers = new CopyOnWriteArrayList<>();
 
         @Override
@@ -112,8 +144,24 @@ public final class EwsSchema {
             headers.add(requestHeaders);
         }
 
+        @Override
+        public boolean observesResponses() {
+            return true;
+        }
+
+        @Override
+        public void onResponse(String operation, int httpStatus, byte[] envelope) {
+            validateResponse(operation, envelope);
+            validatedResponses.add(operation);
+        }
+
         public List<String> validated() {
             return validated;
+        }
+
+        /** Operations whose responses were validated. */
+        public List<String> validatedResponses() {
+            return validatedResponses;
         }
 
         public List<Map<String, String>> headers() {
