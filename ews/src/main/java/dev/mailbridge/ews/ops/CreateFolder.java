@@ -1,7 +1,5 @@
 package dev.mailbridge.ews.ops;
 
-import static dev.mailbridge.ews.xml.Ns.M;
-
 import dev.mailbridge.ews.EwsOperation;
 import dev.mailbridge.ews.ResponseContext;
 import dev.mailbridge.ews.Responses;
@@ -48,23 +46,6 @@ public record CreateFolder(FolderRef parent, List<String> displayNames) implemen
 
     @Override
     public Responses<Folder> readResponse(XmlIn in, ResponseContext ctx) {
-        return Wire.messages(in, ctx, i -> new Wire.MessageBody<>() {
-            Folder folder;
-
-            @Override
-            public void child(XmlIn x) {
-                if (x.is(M, "Folders")) {
-                    List<Folder> list = Wire.readFolders(x);
-                    folder = list.isEmpty() ? null : list.get(0);
-                } else {
-                    x.skip();
-                }
-            }
-
-            @Override
-            public Folder result() {
-                return folder;
-            }
-        });
+        return Wire.folderPerMessage(in, ctx);
     }
 }

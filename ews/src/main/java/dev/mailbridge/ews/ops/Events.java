@@ -1,7 +1,9 @@
 package dev.mailbridge.ews.ops;
 
+import static dev.mailbridge.ews.xml.Ns.M;
 import static dev.mailbridge.ews.xml.Ns.T;
 
+import dev.mailbridge.ews.ResponseContext;
 import dev.mailbridge.ews.model.FolderId;
 import dev.mailbridge.ews.model.ItemId;
 import dev.mailbridge.ews.model.MailboxEvent;
@@ -14,6 +16,28 @@ import java.util.List;
 /** Reads {@code Notification} elements (GetEvents, GetStreamingEvents). */
 final class Events {
     private Events() {}
+
+    /** The single response message of GetEvents or a push SendNotification: its Notification. */
+    static Notification notification(XmlIn in, ResponseContext ctx) {
+        return Wire.messages(in, ctx, i -> new Wire.MessageBody<Notification>() {
+                    Notification n;
+
+                    @Override
+                    public void child(XmlIn x) {
+                        if (x.is(M, "Notification")) {
+                            n = readNotification(x);
+                        } else {
+                            x.skip();
+                        }
+                    }
+
+                    @Override
+                    public Notification result() {
+                        return n;
+                    }
+                })
+                .single();
+    }
 
     static Notification readNotification(XmlIn in) {
         String subscriptionId = null;

@@ -1,7 +1,5 @@
 package dev.mailbridge.ews.ops;
 
-import static dev.mailbridge.ews.xml.Ns.M;
-
 import dev.mailbridge.ews.EwsOperation;
 import dev.mailbridge.ews.ResponseContext;
 import dev.mailbridge.ews.model.Notification;
@@ -34,23 +32,6 @@ public record GetEvents(String subscriptionId, String watermark) implements EwsO
 
     @Override
     public Notification readResponse(XmlIn in, ResponseContext ctx) {
-        return Wire.messages(in, ctx, i -> new Wire.MessageBody<Notification>() {
-                    Notification n;
-
-                    @Override
-                    public void child(XmlIn x) {
-                        if (x.is(M, "Notification")) {
-                            n = Events.readNotification(x);
-                        } else {
-                            x.skip();
-                        }
-                    }
-
-                    @Override
-                    public Notification result() {
-                        return n;
-                    }
-                })
-                .single();
+        return Events.notification(in, ctx);
     }
 }

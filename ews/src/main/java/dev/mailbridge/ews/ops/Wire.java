@@ -39,6 +39,28 @@ public final class Wire {
         T result();
     }
 
+    /** Responses whose messages each carry one folder (GetFolder, CreateFolder). */
+    static Responses<Folder> folderPerMessage(XmlIn in, ResponseContext ctx) {
+        return messages(in, ctx, i -> new MessageBody<>() {
+            Folder folder;
+
+            @Override
+            public void child(XmlIn x) {
+                if (x.is(M, "Folders")) {
+                    List<Folder> list = readFolders(x);
+                    folder = list.isEmpty() ? null : list.get(0);
+                } else {
+                    x.skip();
+                }
+            }
+
+            @Override
+            public Folder result() {
+                return folder;
+            }
+        });
+    }
+
     /** Responses whose messages each carry the item they made or changed (CreateItem, UpdateItem, Move, Copy). */
     static Responses<ItemId> itemIdPerMessage(XmlIn in, ResponseContext ctx) {
         return messages(in, ctx, i -> new MessageBody<>() {
