@@ -1,0 +1,7 @@
+package dev.mailbridge.core.model;
+
+/** Where the EWS endpoint comes from. */
+public enum HostMode {
+    AUTODISCOVER,
+    SUPPLIED
+}

@@ -1,0 +1,10 @@
+package dev.mailbridge.core.store;
+
+import java.util.UUID;
+
+/** The thing asked for does not exist (or was deleted meanwhile). */
+public final class NotFoundException extends RuntimeException {
+    public NotFoundException(String what, UUID id) {
+        super("no " + what + " with ID " + id);
+    }
+}
