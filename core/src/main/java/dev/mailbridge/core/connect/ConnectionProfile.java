@@ -1,0 +1,93 @@
+package dev.mailbridge.core.connect;
+
+import dev.mailbridge.core.model.Connection;
+import dev.mailbridge.core.model.ConnectionSecrets;
+import dev.mailbridge.core.model.Transport;
+import dev.mailbridge.identity.Pem;
+import dev.mailbridge.identity.Secret;
+import dev.mailbridge.identity.cloud.CloudProfile;
+import dev.mailbridge.identity.credential.AppRegistration;
+import dev.mailbridge.identity.credential.ClientCredential;
+import dev.mailbridge.identity.http.HttpSettings;
+import dev.mailbridge.identity.http.ProxyConfig;
+import java.net.URI;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A stored connection turned into what identity and the transports take: the cloud (with a custom
+ * sign-in host when one is set), HTTP settings (proxy, trusted CAs; TLS verified), the app
+ * registration with its secret or certificate, and the scopes for the chosen transport.
+ */
+record ConnectionProfile(Connection connection, CloudProfile cloud, HttpSettings http, ConnectionSecrets secrets) {
+
+    static ConnectionProfile of(Connection c, ConnectionSecrets secrets, HttpSettings base) {
+        CloudProfile cloud = c.cloud().profile();
+        if (c.loginAuthority().isPresent()) {
+            cloud = cloud.withAuthorityBase(
+                    URI.create(stripSlash(c.loginAuthority().get())));
+        }
+        HttpSettings.Builder http = base.toBuilder();
+        if (c.proxyHost().isPresent() && c.proxyPort().isPresent()) {
+            http.proxy(new ProxyConfig(
+                    c.proxyHost().get(), c.proxyPort().get(), c.proxyUsername(), secrets.proxyPassword()));
+        }
+        c.noProxy()
+                .ifPresent(n -> http.noProxy(Arrays.stream(n.split("[,\\s]+"))
+                        .filter(s -> !s.isBlank())
+                        .toList()));
+        c.trustedCaPem().ifPresent(http::trustPem);
+        return new ConnectionProfile(c, cloud, http.build(), secrets);
+    }
+
+    private static String stripSlash(String s) {
+        return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+    }
+
+    AppRegistration app() {
+        String tenant = connection.tenantId().orElseThrow(() -> missing("tenant ID"));
+        String client = connection.clientId().orElseThrow(() -> missing("client ID"));
+        ClientCredential credential;
+        if (secrets.certificatePem().isPresent()) {
+            String pem = secrets.certificatePem().get().reveal();
+            credential = ClientCredential.certificate(Pem.privateKey(pem, null), Pem.certificates(pem));
+        } else {
+            Secret secret = secrets.clientSecret().orElseThrow(() -> missing("client secret or certificate"));
+            credential = ClientCredential.secret(secret);
+        }
+        return AppRegistration.confidential(cloud, tenant, client, credential);
+    }
+
+    private static ValidationException missing(String what) {
+        return ValidationException.of("connection", "The connection has no " + what + "; edit it and fill it in.");
+    }
+
+    /** Delegated scopes: EWS.AccessAsUser.All, or Graph's mail permissions. */
+    Set<String> delegatedScopes() {
+        return connection.transport() == Transport.EWS
+                ? Set.of(cloud.ewsDelegatedScope())
+                : Set.of(
+                        cloud.graphScope("Mail.ReadWrite"),
+                        cloud.graphScope("Mail.Send"),
+                        cloud.graphScope("User.Read"));
+    }
+
+    /** The app-only resource scope ({@code .default}). */
+    String appScope() {
+        return connection.transport() == Transport.EWS ? cloud.ewsAppScope() : cloud.graphAppScope();
+    }
+
+    /** The supplied EWS URL; Autodiscover is resolved by the caller. */
+    Optional<URI> suppliedEwsUrl() {
+        return connection.ewsUrl().map(URI::create);
+    }
+
+    List<String> approvedHosts() {
+        return connection.approvedHosts().stream()
+                .flatMap(h -> Arrays.stream(h.split("[,\\s]+")))
+                .filter(h -> !h.isBlank())
+                .toList();
+    }
+}

@@ -1,0 +1,102 @@
+package dev.mailbridge.core.connect;
+
+import dev.mailbridge.core.model.Connection;
+import dev.mailbridge.core.model.HostMode;
+import dev.mailbridge.core.model.Mailbox;
+import dev.mailbridge.ews.EwsClient;
+import dev.mailbridge.ews.EwsProtocol;
+import dev.mailbridge.ews.SignIn;
+import dev.mailbridge.ews.autodiscover.AutodiscoverClient;
+import dev.mailbridge.identity.Authenticator;
+import dev.mailbridge.identity.Secret;
+import dev.mailbridge.identity.credential.BasicCredential;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Opens a mailbox over EWS with its connection's settings: the EWS URL (supplied, or found by
+ * Autodiscover with credentials sent only to the mailbox's own domain and approved hosts), the sign-in
+ * mode, proxy and trusted CAs. Protocols and Autodiscover results are cached per connection generation.
+ */
+public final class MailboxAccess {
+    private static final String USER_AGENT = "Mailbridge/0.1 (+https://mailbridge.dev)";
+
+    private final TokenKeeper keeper;
+    private final Map<String, EwsProtocol> protocols = new ConcurrentHashMap<>();
+    private final Map<String, AutodiscoverClient> autodiscover = new ConcurrentHashMap<>();
+
+    public MailboxAccess(TokenKeeper keeper) {
+        this.keeper = keeper;
+    }
+
+    /** Who acts for the mailbox, per the connection's sign-in mode. */
+    public SignIn signIn(Mailbox m, Connection c) {
+        return switch (c.signInMode()) {
+            case BASIC -> SignIn.basic(basicCredential(c));
+            case BASIC_IMPERSONATED -> SignIn.basic(basicCredential(c).impersonating(m.address()));
+            case OAUTH_DELEGATED -> SignIn.delegated(keeper.tokens(m), m.address());
+            case OAUTH_APP_ONLY -> SignIn.appOnly(keeper.appTokens(c), m.address());
+        };
+    }
+
+    private BasicCredential basicCredential(Connection c) {
+        Secret password = keeper.stores()
+                .connections()
+                .secrets(c.id())
+                .password()
+                .orElseThrow(() -> ValidationException.of("password", "The connection has no password; enter one."));
+        return BasicCredential.of(c.username().orElse(""), password);
+    }
+
+    /** The EWS endpoint for the mailbox: supplied, or by Autodiscover. */
+    public URI ewsUrl(Mailbox m, Connection c) {
+        ConnectionProfile p = keeper.profile(c);
+        if (c.hostMode() == HostMode.SUPPLIED) {
+            return p.suppliedEwsUrl()
+                    .orElseThrow(() -> ValidationException.of("ewsUrl", "Enter the EWS URL or choose Autodiscover."));
+        }
+        return autodiscover(m, c, p).ewsUrl(m.address());
+    }
+
+    AutodiscoverClient autodiscover(Mailbox m, Connection c, ConnectionProfile p) {
+        return autodiscover.computeIfAbsent(c.id() + "/" + c.settingsGeneration(), k -> {
+            AutodiscoverClient.Builder b = AutodiscoverClient.builder(p.http())
+                    .userAgent(USER_AGENT)
+                    .approvedDomains(p.approvedHosts().toArray(String[]::new))
+                    .cacheTtl(Duration.ofHours(24));
+            Authenticator auth = signIn(m, c).authenticator();
+            if (c.signInMode().oauth()) {
+                b.exchangeOnline();
+            }
+            b.credentials(auth);
+            return b.build();
+        });
+    }
+
+    /** An EWS client acting for the mailbox. */
+    public EwsClient ews(UUID mailboxId) {
+        Mailbox m = keeper.mailbox(mailboxId);
+        Connection c = keeper.connection(m.connectionId());
+        return ews(m, c, ewsUrl(m, c));
+    }
+
+    EwsClient ews(Mailbox m, Connection c, URI url) {
+        EwsProtocol protocol = protocols.computeIfAbsent(c.id() + "/" + c.settingsGeneration() + "/" + url, k -> {
+            ConnectionProfile p = keeper.profile(c);
+            return EwsProtocol.builder(url)
+                    .httpSettings(p.http())
+                    .userAgent(USER_AGENT)
+                    .retryBudget(Duration.ofSeconds(20))
+                    .build();
+        });
+        return protocol.client(signIn(m, c));
+    }
+
+    public void forget(UUID connectionId) {
+        protocols.keySet().removeIf(k -> k.startsWith(connectionId + "/"));
+        autodiscover.keySet().removeIf(k -> k.startsWith(connectionId + "/"));
+    }
+}

@@ -1,0 +1,205 @@
+package dev.mailbridge.core.connect;
+
+import dev.mailbridge.core.model.Connection;
+import dev.mailbridge.core.model.HistoryEvent;
+import dev.mailbridge.core.model.Mailbox;
+import dev.mailbridge.core.model.MailboxStatus;
+import dev.mailbridge.core.model.SignInMode;
+import dev.mailbridge.core.store.HistoryStore;
+import dev.mailbridge.core.store.NotFoundException;
+import dev.mailbridge.core.store.Stores;
+import dev.mailbridge.identity.entra.EntraTokens;
+import dev.mailbridge.identity.failure.SignInFailure;
+import dev.mailbridge.identity.http.HttpSettings;
+import dev.mailbridge.identity.token.AccessToken;
+import dev.mailbridge.identity.token.CachingTokenSource;
+import dev.mailbridge.identity.token.TokenSource;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps every mailbox's sign-in alive: hands out token sources (one per mailbox, or per connection for
+ * app-only), refreshes delegated mailboxes well before Entra's 90-day inactivity limit (AADSTS700082),
+ * and turns failures into a status with the code and what to do.
+ */
+public final class TokenKeeper {
+    private static final Logger log = LoggerFactory.getLogger(TokenKeeper.class);
+
+    /** Entra drops a refresh token unused for 90 days. */
+    public static final Duration INACTIVITY_LIMIT = Duration.ofDays(90);
+    /** A mailbox whose last refresh is this close to the limit shows as Expiring. */
+    public static final Duration EXPIRING_WITHIN = Duration.ofDays(14);
+
+    private final Stores stores;
+    private final Clock clock;
+    private final HttpSettings baseHttp;
+    private final Duration refreshEvery;
+    private final Map<String, TokenSource> sources = new ConcurrentHashMap<>();
+
+    /**
+     * @param refreshEvery how long a delegated mailbox may stay unrefreshed before the sweep refreshes
+     *     it (default 7 days: a dozen chances before Entra's 90 days run out)
+     */
+    public TokenKeeper(Stores stores, Clock clock, HttpSettings baseHttp, Duration refreshEvery) {
+        this.stores = stores;
+        this.clock = clock;
+        this.baseHttp = baseHttp;
+        this.refreshEvery = refreshEvery;
+    }
+
+    ConnectionProfile profile(Connection c) {
+        return ConnectionProfile.of(c, stores.connections().secrets(c.id()), baseHttp);
+    }
+
+    Connection connection(UUID id) {
+        return stores.connections().get(id).orElseThrow(() -> new NotFoundException("connection", id));
+    }
+
+    Mailbox mailbox(UUID id) {
+        return stores.mailboxes().get(id).orElseThrow(() -> new NotFoundException("mailbox", id));
+    }
+
+    /** The token source for a mailbox of an OAuth connection (cached; dropped when settings change). */
+    public TokenSource tokens(Mailbox m) {
+        Connection c = connection(m.connectionId());
+        if (c.signInMode() == SignInMode.OAUTH_APP_ONLY) {
+            return appTokens(c);
+        }
+        if (c.signInMode() != SignInMode.OAUTH_DELEGATED) {
+            throw new IllegalStateException("basic connections have no tokens");
+        }
+        return sources.computeIfAbsent(key(c, m.id().toString()), k -> {
+            ConnectionProfile p = profile(c);
+            return EntraTokens.delegated(
+                    p.app(),
+                    p.delegatedScopes(),
+                    stores.mailboxes().refreshTokens(),
+                    m.id().toString(),
+                    p.http(),
+                    clock,
+                    CachingTokenSource.DEFAULT_REFRESH_MARGIN);
+        });
+    }
+
+    public TokenSource appTokens(Connection c) {
+        return sources.computeIfAbsent(key(c, "app"), k -> {
+            ConnectionProfile p = profile(c);
+            return EntraTokens.appOnly(
+                    p.app(), p.appScope(), p.http(), clock, CachingTokenSource.DEFAULT_REFRESH_MARGIN);
+        });
+    }
+
+    private static String key(Connection c, String who) {
+        return c.id() + "/" + c.settingsGeneration() + "/" + who;
+    }
+
+    /** Drops the cached token sources of a connection (its settings changed, or it was deleted). */
+    public void forget(UUID connectionId) {
+        sources.keySet().removeIf(k -> k.startsWith(connectionId + "/"));
+    }
+
+    /** The outcome of one refresh. */
+    public record RefreshResult(UUID mailboxId, boolean refreshed, MailboxStatus status, String message) {}
+
+    /**
+     * Refreshes a mailbox's token now: a delegated mailbox redeems its refresh token (Entra rotates it,
+     * the new one is stored sealed), app-only asks for a new app token. Failures are recorded with their
+     * AADSTS code and set the status.
+     */
+    public RefreshResult refresh(UUID mailboxId) {
+        Mailbox m = mailbox(mailboxId);
+        Connection c = connection(m.connectionId());
+        if (!c.signInMode().oauth()) {
+            return new RefreshResult(m.id(), false, m.status(), "Basic sign-in has no tokens to refresh.");
+        }
+        if (c.signInMode() == SignInMode.OAUTH_DELEGATED && !m.hasRefreshToken()) {
+            return new RefreshResult(m.id(), false, m.status(), "Not authorized yet: press Authorize.");
+        }
+        try {
+            AccessToken token = tokens(m).refreshNow();
+            stores.mailboxes().markRefreshed(m.id(), Optional.of(token.expiresOn()));
+            stores.mailboxes().setStatus(m.id(), MailboxStatus.AUTHORIZED, Optional.empty(), Optional.empty());
+            stores.history()
+                    .add(HistoryStore.event(
+                            c.id(),
+                            m.id(),
+                            HistoryEvent.Kind.REFRESHED,
+                            HistoryEvent.Outcome.OK,
+                            "Token refreshed; the access token is valid until " + token.expiresOn()));
+            return new RefreshResult(m.id(), true, MailboxStatus.AUTHORIZED, "Refreshed.");
+        } catch (SignInFailure f) {
+            MailboxStatus status = SignInFailures.statusFor(f);
+            stores.mailboxes()
+                    .setStatus(m.id(), status, SignInFailures.code(f), Optional.of(f.plainMessage() + " " + f.fix()));
+            stores.history()
+                    .add(SignInFailures.history(c.id(), m.id(), HistoryEvent.Kind.REFRESH_FAILED, "Refresh failed", f));
+            log.info(
+                    "refresh failed for mailbox {}: {} ({})",
+                    m.id(),
+                    SignInFailures.code(f).orElse(f.error()),
+                    status);
+            return new RefreshResult(m.id(), false, status, SignInFailures.summary(f));
+        }
+    }
+
+    /** What one sweep did. */
+    public record SweepResult(int refreshed, int failed, int expiring) {}
+
+    /**
+     * The scheduler's job: refresh every delegated mailbox whose last refresh is older than the interval,
+     * and flag as Expiring those whose last successful refresh is within 14 days of Entra's 90-day limit
+     * (their refreshes keep failing, so someone should look before it lapses).
+     */
+    public SweepResult sweep() {
+        int refreshed = 0;
+        int failed = 0;
+        int expiring = 0;
+        Instant now = clock.instant();
+        for (Mailbox m : stores.mailboxes().all()) {
+            if (!m.hasRefreshToken() || m.status().needsSignIn()) {
+                continue;
+            }
+            Instant last = m.lastRefreshAt().or(m::authorizedAt).orElse(m.createdAt());
+            if (!last.plus(refreshEvery).isAfter(now)) {
+                RefreshResult r = refresh(m.id());
+                if (r.refreshed()) {
+                    refreshed++;
+                    continue;
+                }
+                failed++;
+                if (r.status().needsSignIn()) {
+                    continue;
+                }
+            }
+            if (!last.plus(INACTIVITY_LIMIT).minus(EXPIRING_WITHIN).isAfter(now)) {
+                Instant lapses = last.plus(INACTIVITY_LIMIT);
+                stores.mailboxes()
+                        .setStatus(
+                                m.id(),
+                                MailboxStatus.EXPIRING,
+                                Optional.of("AADSTS700082"),
+                                Optional.of("The sign-in has not been refreshed since " + last
+                                        + " and lapses on " + lapses
+                                        + " (Entra's 90-day limit). Mailbridge keeps retrying; see the history for "
+                                        + "why refreshing fails, or Re-authorize."));
+                expiring++;
+            }
+        }
+        return new SweepResult(refreshed, failed, expiring);
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    Stores stores() {
+        return stores;
+    }
+}
