@@ -11,6 +11,7 @@ import dev.mailbridge.identity.entra.DelegatedSignIn;
 import dev.mailbridge.identity.failure.SignInFailure;
 import dev.mailbridge.identity.signin.PendingSignIn;
 import dev.mailbridge.identity.signin.Prompt;
+import dev.mailbridge.identity.signin.ResponseMode;
 import dev.mailbridge.identity.signin.SignInOptions;
 import dev.mailbridge.identity.signin.SignInStart;
 import dev.mailbridge.identity.signin.SignedInAccount;
@@ -75,6 +76,9 @@ public final class Authorizations {
                 SignInOptions.builder(redirectUri, p.delegatedScopes())
                         .loginHint(m.address())
                         .prompt(Prompt.SELECT_ACCOUNT)
+                        // A GET callback: the session cookie (SameSite=Lax) travels with a top-level GET,
+                        // not with the cross-site POST of form_post. State and PKCE guard the callback.
+                        .responseMode(ResponseMode.QUERY)
                         .build());
         Instant expires = clock.instant().plus(TIMEOUT);
         purgeExpired();

@@ -1,0 +1,357 @@
+package dev.mailbridge.core.connect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mailbridge.core.connect.ConnectionTester.StepStatus;
+import dev.mailbridge.core.connect.ConnectionTester.TestReport;
+import dev.mailbridge.core.model.ConnectionSettings;
+import dev.mailbridge.core.model.FolderRole;
+import dev.mailbridge.core.model.HistoryEvent;
+import dev.mailbridge.core.model.Mailbox;
+import dev.mailbridge.core.model.MailboxStatus;
+import dev.mailbridge.core.model.SignInMode;
+import dev.mailbridge.core.store.Stores;
+import dev.mailbridge.core.store.TestDatabases;
+import dev.mailbridge.core.vault.KeyRing;
+import dev.mailbridge.core.vault.Vault;
+import dev.mailbridge.emulator.Emulator;
+import dev.mailbridge.emulator.junit.EmulatorExtension;
+import dev.mailbridge.emulator.junit.SignInBrowser;
+import dev.mailbridge.emulator.junit.SignInBrowser.Person;
+import dev.mailbridge.identity.Secret;
+import dev.mailbridge.identity.http.HttpSettings;
+import java.net.URI;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Connecting mailboxes end to end against the emulator over HTTPS: every sign-in mode, Test Connection,
+ * the token lifecycle on the emulator's clock, and the failures people meet, each with its code.
+ */
+class MailboxServicesTest {
+    @RegisterExtension
+    static final EmulatorExtension EMULATOR = EmulatorExtension.withDefaults();
+
+    static final URI CALLBACK = URI.create("http://localhost:8080/oauth2/callback");
+    static final String WEB_APP = "c0a7c0a7-0000-4000-8000-0000000000a1";
+    static final String WEB_SECRET = "Mbr8Q~emulator.web.app.secret.value.0001";
+    static final String ADELE = "adele.vance@contoso.onmicrosoft.com";
+    static final String NANCY = "nancy.davolio@northwind.local";
+
+    Emulator emulator;
+    MailboxServices services;
+    Stores stores;
+    UUID org;
+    String ca;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        emulator = EMULATOR.emulator();
+        stores = new Stores(
+                TestDatabases.open(TestDatabases.Kind.H2), new Vault(KeyRing.of(KeyRing.newKey())), emulator.clock());
+        services = new MailboxServices(stores, emulator.clock(), HttpSettings.defaults(), Duration.ofDays(7));
+        org = services.connections().createOrganisation("Contoso", "test").id();
+        ca = Files.readString(emulator.caCertificate());
+    }
+
+    @AfterEach
+    void resetClock() {
+        emulator.clock().reset();
+    }
+
+    String ews() {
+        return emulator.loginUrl() + "/EWS/Exchange.asmx";
+    }
+
+    ConnectionSettings.Builder oauth(String name, SignInMode mode) {
+        return ConnectionSettings.builder(name, mode)
+                .ewsUrl(ews())
+                .loginAuthority(emulator.loginUrl().toString())
+                .tenantId("contoso.onmicrosoft.com")
+                .clientId(WEB_APP)
+                .clientSecret(Secret.of(WEB_SECRET))
+                .trustedCaPem(ca);
+    }
+
+    Mailbox delegatedMailbox(ConnectionSettings settings) {
+        return delegatedMailbox(settings, ADELE);
+    }
+
+    Mailbox delegatedMailbox(ConnectionSettings settings, String address) {
+        UUID conn = services.connections().create(org, settings, "test").id();
+        return services.connections().addMailbox(conn, address, Optional.empty(), "test");
+    }
+
+    Map<String, String> signInAt(URI url, String upn, String password) throws Exception {
+        return new SignInBrowser(emulator.sslContext())
+                .signIn(url, CALLBACK.toString(), Person.of(upn, password))
+                .params();
+    }
+
+    void authorize(Mailbox m) throws Exception {
+        authorize(m, "Adele-Passw0rd!");
+    }
+
+    void authorize(Mailbox m, String password) throws Exception {
+        var redirect = services.authorizations().start(m.id(), CALLBACK, "test");
+        services.authorizations().complete(signInAt(redirect.authorizationUrl(), m.address(), password));
+    }
+
+    static void assertAllPassed(TestReport report) {
+        assertThat(report.steps())
+                .as(report.toString())
+                .allSatisfy(s -> assertThat(s.status()).isEqualTo(StepStatus.PASSED));
+        assertThat(report.passed()).isTrue();
+    }
+
+    @Test
+    void delegatedMailboxIsAuthorizedTestedAndKeptAliveFor200IdleDays() throws Exception {
+        Mailbox m =
+                delegatedMailbox(oauth("Support", SignInMode.OAUTH_DELEGATED).build());
+        assertThat(services.connections()
+                        .missingForAuthorize(
+                                stores.connections().get(m.connectionId()).orElseThrow()))
+                .isEmpty();
+
+        authorize(m);
+
+        Mailbox authorized = stores.mailboxes().get(m.id()).orElseThrow();
+        assertThat(authorized.status()).isEqualTo(MailboxStatus.AUTHORIZED);
+        assertThat(authorized.signedInAs()).contains(ADELE);
+        assertAllPassed(services.tester().test(m.id(), "test"));
+
+        // Idle for 200 days, the scheduler sweeping every 5: never near Entra's 90-day limit.
+        for (int day = 0; day < 200; day += 5) {
+            emulator.clock().advance(Duration.ofDays(5));
+            services.tokens().sweep();
+        }
+        assertThat(stores.mailboxes().get(m.id()).orElseThrow().status()).isEqualTo(MailboxStatus.AUTHORIZED);
+        assertAllPassed(services.tester().test(m.id(), "test"));
+    }
+
+    @Test
+    void refreshTokenUnusedFor90DaysNeedsReauthorizationWithTheCodeExplained() throws Exception {
+        Mailbox m =
+                delegatedMailbox(oauth("Support", SignInMode.OAUTH_DELEGATED).build());
+        authorize(m);
+
+        emulator.clock().advance(Duration.ofDays(91));
+        services.tokens().sweep();
+
+        Mailbox lapsed = stores.mailboxes().get(m.id()).orElseThrow();
+        assertThat(lapsed.status()).isEqualTo(MailboxStatus.REAUTHORIZATION_REQUIRED);
+        assertThat(lapsed.statusCode()).contains("AADSTS700082");
+        HistoryEvent e = stores.history().ofMailbox(m.id(), 1).get(0);
+        assertThat(e.kind()).isEqualTo(HistoryEvent.Kind.REFRESH_FAILED);
+        assertThat(e.code()).contains("AADSTS700082");
+        assertThat(e.detail().orElseThrow()).contains("What to do");
+        assertThat(e.traceId()).isPresent();
+        assertThat(e.correlationId()).isPresent();
+
+        authorize(m); // Re-authorize
+        assertThat(stores.mailboxes().get(m.id()).orElseThrow().status()).isEqualTo(MailboxStatus.AUTHORIZED);
+    }
+
+    @Test
+    void wrongClientSecretPointsAtTheField() throws Exception {
+        Mailbox m = delegatedMailbox(oauth("Support", SignInMode.OAUTH_DELEGATED)
+                .clientSecret(Secret.of("Mbr8Q~not.the.right.secret"))
+                .build());
+        var redirect = services.authorizations().start(m.id(), CALLBACK, "test");
+        Map<String, String> callback = signInAt(redirect.authorizationUrl(), ADELE, "Adele-Passw0rd!");
+
+        assertThatThrownBy(() -> services.authorizations().complete(callback))
+                .isInstanceOfSatisfying(AuthorizationFailure.class, f -> {
+                    assertThat(f.code()).contains("AADSTS7000215");
+                    assertThat(f.field()).contains("clientSecret");
+                    assertThat(f.fix()).isNotBlank();
+                    assertThat(f.getMessage()).doesNotContain("not.the.right.secret");
+                });
+        assertThat(stores.mailboxes().get(m.id()).orElseThrow().status()).isEqualTo(MailboxStatus.NOT_AUTHORIZED);
+        assertThat(stores.history().ofMailbox(m.id(), 1).get(0).code()).contains("AADSTS7000215");
+    }
+
+    @Test
+    void tamperedOrReplayedCallbacksChangeNothing() throws Exception {
+        Mailbox m =
+                delegatedMailbox(oauth("Support", SignInMode.OAUTH_DELEGATED).build());
+        var redirect = services.authorizations().start(m.id(), CALLBACK, "test");
+        Map<String, String> callback = signInAt(redirect.authorizationUrl(), ADELE, "Adele-Passw0rd!");
+
+        var wrongState = new java.util.HashMap<>(callback);
+        wrongState.put("state", "forged");
+        assertThatThrownBy(() -> services.authorizations().complete(wrongState))
+                .isInstanceOf(AuthorizationFailure.class)
+                .hasMessageContaining("does not belong to a sign-in Mailbridge started");
+        assertThat(stores.mailboxes().get(m.id()).orElseThrow().status()).isEqualTo(MailboxStatus.NOT_AUTHORIZED);
+
+        services.authorizations().complete(callback);
+        assertThatThrownBy(() -> services.authorizations().complete(callback))
+                .isInstanceOf(AuthorizationFailure.class)
+                .hasMessageContaining("already used");
+    }
+
+    @Test
+    void anUnfinishedSignInTimesOutAfterTwoMinutes() throws Exception {
+        Mailbox m =
+                delegatedMailbox(oauth("Support", SignInMode.OAUTH_DELEGATED).build());
+        var redirect = services.authorizations().start(m.id(), CALLBACK, "test");
+        Map<String, String> callback = signInAt(redirect.authorizationUrl(), ADELE, "Adele-Passw0rd!");
+        emulator.clock().advance(Duration.ofMinutes(3));
+
+        assertThatThrownBy(() -> services.authorizations().complete(callback))
+                .isInstanceOf(AuthorizationFailure.class)
+                .hasMessageContaining("2 minutes");
+    }
+
+    @Test
+    void changingTheClientSecretAsksForReauthorization() throws Exception {
+        ConnectionSettings settings =
+                oauth("Support", SignInMode.OAUTH_DELEGATED).build();
+        Mailbox m = delegatedMailbox(settings);
+        authorize(m);
+
+        services.connections()
+                .update(
+                        m.connectionId(),
+                        settings.toBuilder()
+                                .clientSecret(Secret.of("Mbr8Q~a.new.secret.value"))
+                                .build(),
+                        "test");
+
+        Mailbox after = stores.mailboxes().get(m.id()).orElseThrow();
+        assertThat(after.status()).isEqualTo(MailboxStatus.REAUTHORIZATION_REQUIRED);
+        assertThat(after.hasRefreshToken()).isFalse();
+        assertThat(after.statusMessage().orElseThrow()).contains("client secret");
+    }
+
+    @Test
+    void appOnlyMailboxIsAuthorizedWithTheAppsOwnToken() {
+        UUID conn = services.connections()
+                .create(org, oauth("Help desk", SignInMode.OAUTH_APP_ONLY).build(), "test")
+                .id();
+        Mailbox m = services.connections().addMailbox(conn, ADELE, Optional.empty(), "test");
+
+        services.authorizations().authorizeAppOnly(m.id(), "test");
+
+        assertThat(stores.mailboxes().get(m.id()).orElseThrow().status()).isEqualTo(MailboxStatus.AUTHORIZED);
+        assertAllPassed(services.tester().test(m.id(), "test"));
+        assertThat(services.authorizations().adminConsentUrl(conn, CALLBACK).toString())
+                .contains("/v2.0/adminconsent?client_id=" + WEB_APP)
+                .contains("full_access_as_app".isEmpty() ? "" : ".default");
+    }
+
+    @Test
+    void basicAndImpersonatedConnectionsPassTestConnection() {
+        UUID northwind =
+                services.connections().createOrganisation("Northwind", "test").id();
+        UUID basic = services.connections()
+                .create(
+                        northwind,
+                        ConnectionSettings.builder("Nancy", SignInMode.BASIC)
+                                .ewsUrl(ews())
+                                .username(NANCY)
+                                .password(Secret.of("Nancy-Passw0rd!"))
+                                .trustedCaPem(ca)
+                                .build(),
+                        "test")
+                .id();
+        Mailbox nancy = services.connections().addMailbox(basic, NANCY, Optional.empty(), "test");
+        assertAllPassed(services.tester().test(nancy.id(), "test"));
+
+        UUID impersonated = services.connections()
+                .create(
+                        northwind,
+                        ConnectionSettings.builder("Service", SignInMode.BASIC_IMPERSONATED)
+                                .ewsUrl(ews())
+                                .username("ews.service@northwind.local")
+                                .password(Secret.of("Ews-Service1!"))
+                                .trustedCaPem(ca)
+                                .build(),
+                        "test")
+                .id();
+        Mailbox asService = services.connections().addMailbox(impersonated, NANCY, Optional.empty(), "test");
+        assertAllPassed(services.tester().test(asService.id(), "test"));
+
+        // Folders: listed with paths, mapped by role.
+        var folders = services.folders().list(nancy.id());
+        var inbox = folders.stream()
+                .filter(f -> f.path().equals("Inbox"))
+                .findFirst()
+                .orElseThrow();
+        services.folders().map(nancy.id(), Map.of(FolderRole.INCOMING, inbox.id()), "test");
+        assertThat(stores.mailboxes().folders(nancy.id()))
+                .singleElement()
+                .satisfies(f -> assertThat(f.folderName()).isEqualTo("Inbox"));
+    }
+
+    @Test
+    void aWrongPasswordOrAnUntrustedCertificateFailsAtTheRightStep() {
+        UUID northwind =
+                services.connections().createOrganisation("Northwind", "test").id();
+        ConnectionSettings settings = ConnectionSettings.builder("Nancy", SignInMode.BASIC)
+                .ewsUrl(ews())
+                .username(NANCY)
+                .password(Secret.of("wrong-password"))
+                .trustedCaPem(ca)
+                .build();
+        UUID conn = services.connections().create(northwind, settings, "test").id();
+        Mailbox nancy = services.connections().addMailbox(conn, NANCY, Optional.empty(), "test");
+        TestReport wrong = services.tester().test(nancy.id(), "test");
+        assertThat(wrong.passed()).isFalse();
+        assertThat(wrong.steps())
+                .filteredOn(s -> s.status() == StepStatus.FAILED)
+                .singleElement()
+                .satisfies(s -> {
+                    assertThat(s.name()).isEqualTo(ConnectionTester.ACCESS);
+                    assertThat(s.fix()).isPresent();
+                });
+
+        UUID untrusted = services.connections()
+                .create(
+                        northwind,
+                        settings.toBuilder()
+                                .name("No CA")
+                                .trustedCaPem(null)
+                                .password(Secret.of("Nancy-Passw0rd!"))
+                                .build(),
+                        "test")
+                .id();
+        Mailbox m = services.connections().addMailbox(untrusted, NANCY, Optional.empty(), "test");
+        TestReport tls = services.tester().test(m.id(), "test");
+        assertThat(tls.steps())
+                .filteredOn(s -> s.status() == StepStatus.FAILED)
+                .singleElement()
+                .satisfies(s -> {
+                    assertThat(s.name()).isEqualTo(ConnectionTester.TLS);
+                    assertThat(s.fix().orElseThrow()).contains("Trusted CAs");
+                });
+    }
+
+    @Test
+    void badInputIsRefusedFieldByFieldAndNothingIsSaved() {
+        ConnectionSettings bad = ConnectionSettings.builder("", SignInMode.OAUTH_DELEGATED)
+                .ewsUrl("http://mail.contoso.com/EWS/Exchange.asmx")
+                .tenantId("not a tenant")
+                .clientId("1234")
+                .clientSecret(Secret.of("c0a7c0a7-0000-4000-8000-0000000005e1"))
+                .proxy("proxy.example.com", 99999)
+                .build();
+
+        assertThatThrownBy(() -> services.connections().create(org, bad, "test"))
+                .isInstanceOfSatisfying(
+                        ValidationException.class,
+                        e -> assertThat(e.errors())
+                                .extracting(FieldError::field)
+                                .contains("name", "ewsUrl", "tenantId", "clientId", "clientSecret", "proxyPort"));
+        assertThat(stores.connections().list(org)).isEmpty();
+    }
+}
