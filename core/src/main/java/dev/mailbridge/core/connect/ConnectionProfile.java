@@ -21,25 +21,29 @@ import java.util.Set;
  * sign-in host when one is set), HTTP settings (proxy, trusted CAs; TLS verified), the app
  * registration with its secret or certificate, and the scopes for the chosen transport.
  */
-record ConnectionProfile(Connection connection, CloudProfile cloud, HttpSettings http, ConnectionSecrets secrets) {
+record ConnectionProfile(
+        Connection connection, CloudProfile cloud, HttpSettings http, ConnectionSecrets secrets, Variables vars) {
 
-    static ConnectionProfile of(Connection c, ConnectionSecrets secrets, HttpSettings base) {
+    static ConnectionProfile of(Connection c, ConnectionSecrets secrets, HttpSettings base, Variables vars) {
         CloudProfile cloud = c.cloud().profile();
         if (c.loginAuthority().isPresent()) {
-            cloud = cloud.withAuthorityBase(
-                    URI.create(stripSlash(c.loginAuthority().get())));
+            cloud = cloud.withAuthorityBase(URI.create(
+                    stripSlash(vars.resolve("loginAuthority", c.loginAuthority().get()))));
         }
         HttpSettings.Builder http = base.toBuilder();
         if (c.proxyHost().isPresent() && c.proxyPort().isPresent()) {
             http.proxy(new ProxyConfig(
-                    c.proxyHost().get(), c.proxyPort().get(), c.proxyUsername(), secrets.proxyPassword()));
+                    vars.resolve("proxyHost", c.proxyHost().get()),
+                    c.proxyPort().get(),
+                    vars.resolve("proxyUsername", c.proxyUsername()),
+                    secrets.proxyPassword().map(p -> vars.resolve("proxyPassword", p))));
         }
         c.noProxy()
                 .ifPresent(n -> http.noProxy(Arrays.stream(n.split("[,\\s]+"))
                         .filter(s -> !s.isBlank())
                         .toList()));
         c.trustedCaPem().ifPresent(http::trustPem);
-        return new ConnectionProfile(c, cloud, http.build(), secrets);
+        return new ConnectionProfile(c, cloud, http.build(), secrets, vars);
     }
 
     private static String stripSlash(String s) {
@@ -47,15 +51,16 @@ record ConnectionProfile(Connection connection, CloudProfile cloud, HttpSettings
     }
 
     AppRegistration app() {
-        String tenant = connection.tenantId().orElseThrow(() -> missing("tenant ID"));
-        String client = connection.clientId().orElseThrow(() -> missing("client ID"));
+        String tenant = vars.resolve("tenantId", connection.tenantId().orElseThrow(() -> missing("tenant ID")));
+        String client = vars.resolve("clientId", connection.clientId().orElseThrow(() -> missing("client ID")));
         ClientCredential credential;
         if (secrets.certificatePem().isPresent()) {
-            String pem = secrets.certificatePem().get().reveal();
+            String pem = vars.resolve("certificatePem", secrets.certificatePem().get())
+                    .reveal();
             credential = ClientCredential.certificate(Pem.privateKey(pem, null), Pem.certificates(pem));
         } else {
             Secret secret = secrets.clientSecret().orElseThrow(() -> missing("client secret or certificate"));
-            credential = ClientCredential.secret(secret);
+            credential = ClientCredential.secret(vars.resolve("clientSecret", secret));
         }
         return AppRegistration.confidential(cloud, tenant, client, credential);
     }
@@ -81,7 +86,16 @@ record ConnectionProfile(Connection connection, CloudProfile cloud, HttpSettings
 
     /** The supplied EWS URL; Autodiscover is resolved by the caller. */
     Optional<URI> suppliedEwsUrl() {
-        return connection.ewsUrl().map(URI::create);
+        return vars.resolve("ewsUrl", connection.ewsUrl()).map(URI::create);
+    }
+
+    /** The basic-auth user name and password, variables resolved. */
+    String username() {
+        return vars.resolve("username", connection.username().orElse(""));
+    }
+
+    Optional<Secret> password() {
+        return secrets.password().map(p -> vars.resolve("password", p));
     }
 
     List<String> approvedHosts() {

@@ -30,11 +30,12 @@ public final class ConnectionService {
     private final TokenKeeper tokens;
     private final MailboxAccess access;
 
-    public ConnectionService(Stores stores, TokenKeeper tokens, MailboxAccess access, Clock clock) {
+    public ConnectionService(
+            Stores stores, TokenKeeper tokens, MailboxAccess access, Clock clock, Variables variables) {
         this.stores = stores;
         this.tokens = tokens;
         this.access = access;
-        this.validator = new ConnectionValidator(clock);
+        this.validator = new ConnectionValidator(clock, variables);
     }
 
     public Organisation createOrganisation(String name, String actor) {

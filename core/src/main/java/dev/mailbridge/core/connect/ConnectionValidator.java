@@ -28,13 +28,74 @@ final class ConnectionValidator {
     private static final Pattern HOST = Pattern.compile("[a-zA-Z0-9.-]{1,253}|\\[[0-9a-fA-F:.]+\\]");
 
     private final Clock clock;
+    private final Variables variables;
 
-    ConnectionValidator(Clock clock) {
+    ConnectionValidator(Clock clock, Variables variables) {
         this.clock = clock;
+        this.variables = variables;
     }
 
-    /** The certificate's expiry when one was given and is valid; errors are added to {@code errors}. */
-    Optional<Instant> validate(ConnectionSettings s, Optional<Connection> existing, List<FieldError> errors) {
+    /**
+     * The certificate's expiry when one was given and is valid; errors are added to {@code errors}, at
+     * most one per field. Fields holding {@code ${env:NAME}} are checked with the variable's value.
+     */
+    Optional<Instant> validate(ConnectionSettings raw, Optional<Connection> existing, List<FieldError> errors) {
+        List<FieldError> found = new ArrayList<>();
+        ConnectionSettings s = resolve(raw, found);
+        Optional<Instant> expiry = check(s, existing, found);
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (FieldError e : found) {
+            if (seen.add(e.field())) {
+                errors.add(e);
+            }
+        }
+        return expiry;
+    }
+
+    /** The settings with variable references replaced by their values (unset ones reported). */
+    private ConnectionSettings resolve(ConnectionSettings s, List<FieldError> errors) {
+        ConnectionSettings.Builder b = s.toBuilder();
+        b.tenantId(text("tenantId", s.tenantId(), errors));
+        b.clientId(text("clientId", s.clientId(), errors));
+        b.username(text("username", s.username(), errors));
+        b.loginAuthority(text("loginAuthority", s.loginAuthority(), errors));
+        b.proxy(text("proxyHost", s.proxyHost(), errors), s.proxyPort().orElse(null));
+        if (s.ewsUrl().isPresent()) {
+            String url = text("ewsUrl", s.ewsUrl(), errors);
+            b.ewsUrl(url);
+            b.hostMode(s.hostMode());
+        }
+        b.clientSecret(secret("clientSecret", s.clientSecret(), errors));
+        b.password(secret("password", s.password(), errors));
+        b.certificatePem(secret("certificatePem", s.certificatePem(), errors));
+        return b.build();
+    }
+
+    private String text(String field, Optional<String> value, List<FieldError> errors) {
+        if (value.isEmpty()) {
+            return null;
+        }
+        Optional<String> unset = variables.unsetReference(value.get());
+        if (unset.isPresent()) {
+            errors.add(new FieldError(field, unset.get()));
+            return value.get();
+        }
+        return variables.resolve(field, value.get());
+    }
+
+    private Secret secret(String field, Optional<Secret> value, List<FieldError> errors) {
+        if (value.isEmpty()) {
+            return null;
+        }
+        Optional<String> unset = variables.unsetReference(value.get().reveal());
+        if (unset.isPresent()) {
+            errors.add(new FieldError(field, unset.get()));
+            return value.get();
+        }
+        return variables.resolve(field, value.get());
+    }
+
+    private Optional<Instant> check(ConnectionSettings s, Optional<Connection> existing, List<FieldError> errors) {
         if (s.name().isBlank()) {
             errors.add(new FieldError("name", "Give the connection a name, for example \"Support mailbox\"."));
         } else if (s.name().length() > 200) {

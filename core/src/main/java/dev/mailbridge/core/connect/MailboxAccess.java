@@ -43,12 +43,10 @@ public final class MailboxAccess {
     }
 
     private BasicCredential basicCredential(Connection c) {
-        Secret password = keeper.stores()
-                .connections()
-                .secrets(c.id())
-                .password()
+        ConnectionProfile p = keeper.profile(c);
+        Secret password = p.password()
                 .orElseThrow(() -> ValidationException.of("password", "The connection has no password; enter one."));
-        return BasicCredential.of(c.username().orElse(""), password);
+        return BasicCredential.of(p.username(), password);
     }
 
     /** The EWS endpoint for the mailbox: supplied, or by Autodiscover. */

@@ -20,10 +20,16 @@ public final class MailboxServices {
      * @param refreshEvery how often idle delegated mailboxes are refreshed (7 days by default)
      */
     public MailboxServices(Stores stores, Clock clock, HttpSettings baseHttp, Duration refreshEvery) {
+        this(stores, clock, baseHttp, refreshEvery, Variables.system());
+    }
+
+    /** @param variables where {@code ${env:NAME}} in connection fields is looked up */
+    public MailboxServices(
+            Stores stores, Clock clock, HttpSettings baseHttp, Duration refreshEvery, Variables variables) {
         this.stores = stores;
-        this.tokens = new TokenKeeper(stores, clock, baseHttp, refreshEvery);
+        this.tokens = new TokenKeeper(stores, clock, baseHttp, refreshEvery, variables);
         this.access = new MailboxAccess(tokens);
-        this.connections = new ConnectionService(stores, tokens, access, clock);
+        this.connections = new ConnectionService(stores, tokens, access, clock, variables);
         this.authorizations = new Authorizations(stores, tokens, clock);
         this.tester = new ConnectionTester(stores, tokens, access, connections, clock);
         this.folders = new MailboxFolders(stores, access);

@@ -41,13 +41,15 @@ public final class TokenKeeper {
     private final Clock clock;
     private final HttpSettings baseHttp;
     private final Duration refreshEvery;
+    private final Variables variables;
     private final Map<String, TokenSource> sources = new ConcurrentHashMap<>();
 
     /**
      * @param refreshEvery how long a delegated mailbox may stay unrefreshed before the sweep refreshes
      *     it (default 7 days: a dozen chances before Entra's 90 days run out)
      */
-    public TokenKeeper(Stores stores, Clock clock, HttpSettings baseHttp, Duration refreshEvery) {
+    public TokenKeeper(Stores stores, Clock clock, HttpSettings baseHttp, Duration refreshEvery, Variables variables) {
+        this.variables = variables;
         this.stores = stores;
         this.clock = clock;
         this.baseHttp = baseHttp;
@@ -55,7 +57,7 @@ public final class TokenKeeper {
     }
 
     ConnectionProfile profile(Connection c) {
-        return ConnectionProfile.of(c, stores.connections().secrets(c.id()), baseHttp);
+        return ConnectionProfile.of(c, stores.connections().secrets(c.id()), baseHttp, variables);
     }
 
     Connection connection(UUID id) {
@@ -201,5 +203,9 @@ public final class TokenKeeper {
 
     Stores stores() {
         return stores;
+    }
+
+    Variables variables() {
+        return variables;
     }
 }

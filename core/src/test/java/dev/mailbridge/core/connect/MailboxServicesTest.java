@@ -57,7 +57,12 @@ class MailboxServicesTest {
         emulator = EMULATOR.emulator();
         stores = new Stores(
                 TestDatabases.open(TestDatabases.Kind.H2), new Vault(KeyRing.of(KeyRing.newKey())), emulator.clock());
-        services = new MailboxServices(stores, emulator.clock(), HttpSettings.defaults(), Duration.ofDays(7));
+        services = new MailboxServices(
+                stores,
+                emulator.clock(),
+                HttpSettings.defaults(),
+                Duration.ofDays(7),
+                Variables.of(Map.of("NORTHWIND_USER", NANCY, "NORTHWIND_PASSWORD", "Nancy-Passw0rd!")));
         org = services.connections().createOrganisation("Contoso", "test").id();
         ca = Files.readString(emulator.caCertificate());
     }
@@ -334,6 +339,35 @@ class MailboxServicesTest {
                     assertThat(s.name()).isEqualTo(ConnectionTester.TLS);
                     assertThat(s.fix().orElseThrow()).contains("Trusted CAs");
                 });
+    }
+
+    @Test
+    void fieldsMayNameEnvironmentVariables() {
+        ConnectionSettings.Builder settings = ConnectionSettings.builder("Nancy", SignInMode.BASIC)
+                .ewsUrl(ews())
+                .username("${env:NORTHWIND_USER}")
+                .password(Secret.of("${env:NORTHWIND_PASSWORD}"))
+                .trustedCaPem(ca);
+        UUID conn = services.connections().create(org, settings.build(), "test").id();
+        Mailbox nancy = services.connections().addMailbox(conn, NANCY, Optional.empty(), "test");
+        assertAllPassed(services.tester().test(nancy.id(), "test"));
+        // The reference is what is stored, not the value.
+        assertThat(stores.connections().secrets(conn).password().orElseThrow().reveal())
+                .isEqualTo("${env:NORTHWIND_PASSWORD}");
+
+        assertThatThrownBy(() -> services.connections()
+                        .create(
+                                org,
+                                settings.name("Other")
+                                        .password(Secret.of("${env:NOT_SET_ANYWHERE}"))
+                                        .build(),
+                                "test"))
+                .isInstanceOfSatisfying(
+                        ValidationException.class,
+                        e -> assertThat(e.errors()).singleElement().satisfies(f -> {
+                            assertThat(f.field()).isEqualTo("password");
+                            assertThat(f.message()).contains("NOT_SET_ANYWHERE", "not set");
+                        }));
     }
 
     @Test
