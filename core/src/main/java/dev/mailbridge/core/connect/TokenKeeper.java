@@ -43,6 +43,8 @@ public final class TokenKeeper {
     private final Duration refreshEvery;
     private final Variables variables;
     private final Map<String, TokenSource> sources = new ConcurrentHashMap<>();
+    private final java.util.List<java.util.function.Consumer<RefreshResult>> listeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /**
      * @param refreshEvery how long a delegated mailbox may stay unrefreshed before the sweep refreshes
@@ -107,6 +109,16 @@ public final class TokenKeeper {
         sources.keySet().removeIf(k -> k.startsWith(connectionId + "/"));
     }
 
+    /** Called after every refresh attempt (metrics). */
+    public void onRefresh(java.util.function.Consumer<RefreshResult> listener) {
+        listeners.add(listener);
+    }
+
+    private RefreshResult tell(RefreshResult r) {
+        listeners.forEach(l -> l.accept(r));
+        return r;
+    }
+
     /** The outcome of one refresh. */
     public record RefreshResult(UUID mailboxId, boolean refreshed, MailboxStatus status, String message) {}
 
@@ -135,7 +147,7 @@ public final class TokenKeeper {
                             HistoryEvent.Kind.REFRESHED,
                             HistoryEvent.Outcome.OK,
                             "Token refreshed; the access token is valid until " + token.expiresOn()));
-            return new RefreshResult(m.id(), true, MailboxStatus.AUTHORIZED, "Refreshed.");
+            return tell(new RefreshResult(m.id(), true, MailboxStatus.AUTHORIZED, "Refreshed."));
         } catch (SignInFailure f) {
             MailboxStatus status = SignInFailures.statusFor(f);
             stores.mailboxes()
@@ -147,7 +159,7 @@ public final class TokenKeeper {
                     m.id(),
                     SignInFailures.code(f).orElse(f.error()),
                     status);
-            return new RefreshResult(m.id(), false, status, SignInFailures.summary(f));
+            return tell(new RefreshResult(m.id(), false, status, SignInFailures.summary(f)));
         }
     }
 

@@ -109,6 +109,7 @@ class StoresTest {
         assertThat(m.address()).isEqualTo("adele.vance@contoso.onmicrosoft.com");
         assertThat(m.status()).isEqualTo(MailboxStatus.NOT_AUTHORIZED);
 
+        assertThat(s.mailboxes().refreshTokens().load(m.id().toString())).isEmpty();
         s.mailboxes().refreshTokens().save(m.id().toString(), Secret.of(REFRESH));
         s.mailboxes().markAuthorized(m.id(), "adele.vance@contoso.onmicrosoft.com", 1, Optional.empty());
         Mailbox authorized = s.mailboxes().get(m.id()).orElseThrow();
