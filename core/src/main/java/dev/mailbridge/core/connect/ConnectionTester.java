@@ -97,6 +97,9 @@ public final class ConnectionTester {
         boolean passed = steps.stream().noneMatch(s -> s.status() == StepStatus.FAILED);
         TestReport report = new TestReport(m.id(), clock.instant(), passed, steps);
         record(c, m, report);
+        if (!c.signInMode().oauth()) {
+            basicStatus(m, c, report);
+        }
         stores.audit().record(actor, "mailbox.test", "mailbox/" + m.id(), passed ? "passed" : "failed");
         return report;
     }
@@ -225,6 +228,26 @@ public final class ConnectionTester {
         } catch (EwsException e) {
             steps.add(Step.failed(SEND, e.plainMessage(), e.fix(), e.responseCode()));
         }
+    }
+
+    /** Basic sign-in has no tokens: a passing test is what "authorized" means for it. */
+    private void basicStatus(Mailbox m, Connection c, TestReport report) {
+        if (report.passed()) {
+            stores.mailboxes()
+                    .markAuthorized(m.id(), c.username().orElse(m.address()), c.settingsGeneration(), Optional.empty());
+            return;
+        }
+        Step failed = report.steps().stream()
+                .filter(s -> s.status() == StepStatus.FAILED)
+                .findFirst()
+                .orElseThrow();
+        stores.mailboxes()
+                .setStatus(
+                        m.id(),
+                        dev.mailbridge.core.model.MailboxStatus.FAILING,
+                        failed.code(),
+                        Optional.of(failed.name() + ": " + failed.message()
+                                + failed.fix().map(f -> " " + f).orElse("")));
     }
 
     private static List<String> basicMissing(Connection c) {

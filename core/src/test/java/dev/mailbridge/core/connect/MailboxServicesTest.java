@@ -271,6 +271,7 @@ class MailboxServicesTest {
                 .id();
         Mailbox nancy = services.connections().addMailbox(basic, NANCY, Optional.empty(), "test");
         assertAllPassed(services.tester().test(nancy.id(), "test"));
+        assertThat(stores.mailboxes().get(nancy.id()).orElseThrow().status()).isEqualTo(MailboxStatus.AUTHORIZED);
 
         UUID impersonated = services.connections()
                 .create(
@@ -312,6 +313,7 @@ class MailboxServicesTest {
         Mailbox nancy = services.connections().addMailbox(conn, NANCY, Optional.empty(), "test");
         TestReport wrong = services.tester().test(nancy.id(), "test");
         assertThat(wrong.passed()).isFalse();
+        assertThat(stores.mailboxes().get(nancy.id()).orElseThrow().status()).isEqualTo(MailboxStatus.FAILING);
         assertThat(wrong.steps())
                 .filteredOn(s -> s.status() == StepStatus.FAILED)
                 .singleElement()

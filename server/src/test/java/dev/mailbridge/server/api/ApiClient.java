@@ -1,0 +1,99 @@
+package dev.mailbridge.server.api;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Real HTTP against the server on its port, as an API client would call it. Every response body is kept,
+ * so a test can prove afterwards that no secret or token was in any of them.
+ */
+final class ApiClient {
+    static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+
+    /** Every body any client received, for the leak check. */
+    final List<String> seen = new CopyOnWriteArrayList<>();
+
+    private final String base;
+
+    ApiClient(int port) {
+        this.base = "http://localhost:" + port;
+    }
+
+    /** A response: status, content type and parsed JSON (null when the body is empty or not JSON). */
+    record Reply(int status, String contentType, String body, JsonNode json) {
+        JsonNode get(String field) {
+            return json.get(field);
+        }
+
+        String text(String field) {
+            JsonNode n = json.get(field);
+            return n == null || n.isNull() ? null : n.asString();
+        }
+
+        @Override
+        public String toString() {
+            return status + " " + body;
+        }
+    }
+
+    Reply send(String method, String path, String key, Object body) {
+        try {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+                    .timeout(Duration.ofSeconds(60))
+                    .header("Accept", "application/json");
+            if (key != null) {
+                b.header("Authorization", "Bearer " + key);
+            }
+            String payload = body == null ? null : body instanceof String s ? s : JSON.writeValueAsString(body);
+            if (payload != null) {
+                b.header("Content-Type", "application/json");
+                b.method(method, HttpRequest.BodyPublishers.ofString(payload));
+            } else {
+                b.method(method, HttpRequest.BodyPublishers.noBody());
+            }
+            HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            seen.add(r.body());
+            r.headers().map().forEach((name, values) -> seen.add(name + ": " + String.join(",", values)));
+            String type = r.headers().firstValue("Content-Type").orElse("");
+            JsonNode json = null;
+            if (type.contains("json") && !r.body().isBlank()) {
+                json = JSON.readTree(r.body());
+            }
+            return new Reply(r.statusCode(), type, r.body(), json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    Reply get(String path, String key) {
+        return send("GET", path, key, null);
+    }
+
+    Reply post(String path, String key, Object body) {
+        return send("POST", path, key, body);
+    }
+
+    Reply put(String path, String key, Object body) {
+        return send("PUT", path, key, body);
+    }
+
+    Reply delete(String path, String key) {
+        return send("DELETE", path, key, null);
+    }
+}

@@ -1,0 +1,156 @@
+package dev.mailbridge.server.web;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.cert.Certificate;
+import java.time.Duration;
+import java.util.Base64;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * Headless Chromium for the browser tests (Debian's chromium and chromedriver). Certificate errors are
+ * ignored only for the emulator's own TLS key (its SPKI hash), nothing else.
+ */
+final class Browser implements AutoCloseable {
+    final ChromeDriver driver;
+    private final Path profile;
+    private final Path screenshots;
+
+    Browser(URI emulatorBase, SSLContext emulatorTrust) {
+        try {
+            profile = Files.createTempDirectory("mailbridge-chromium");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(System.getProperty("chromium.binary", "/usr/bin/chromium"));
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-quic",
+                "--window-size=1280,1000",
+                "--user-data-dir=" + profile,
+                "--ignore-certificate-errors-spki-list=" + spkiHash(emulatorBase, emulatorTrust));
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(Path.of(System.getProperty("chromedriver.binary", "/usr/bin/chromedriver"))
+                        .toFile())
+                .usingAnyFreePort()
+                .build();
+        driver = new ChromeDriver(service, options);
+        driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+        Path cwd = Path.of("").toAbsolutePath();
+        Path root = cwd.getFileName().toString().equals("server") ? cwd.getParent() : cwd;
+        screenshots = root.resolve("docs").resolve("screenshots");
+    }
+
+    /** SHA-256 of the emulator's leaf certificate's public key, base64: Chromium's SPKI allow-list form. */
+    private static String spkiHash(URI base, SSLContext trust) {
+        try (SSLSocket socket = (SSLSocket) trust.getSocketFactory().createSocket(base.getHost(), base.getPort())) {
+            socket.startHandshake();
+            Certificate leaf = socket.getSession().getPeerCertificates()[0];
+            byte[] hash = MessageDigest.getInstance("SHA-256")
+                    .digest(leaf.getPublicKey().getEncoded());
+            return Base64.getEncoder().encodeToString(hash);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read the emulator's certificate", e);
+        }
+    }
+
+    void go(String url) {
+        driver.get(url);
+    }
+
+    WebElement find(String css) {
+        return new WebDriverWait(driver, Duration.ofSeconds(15))
+                .until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(css)));
+    }
+
+    boolean has(String css) {
+        return !driver.findElements(By.cssSelector(css)).isEmpty();
+    }
+
+    void type(String css, String text) {
+        WebElement e = find(css);
+        e.clear();
+        e.sendKeys(text);
+    }
+
+    /** Sets a text field or textarea's value directly (long PEM texts; typing them is slow). */
+    void set(String id, String value) {
+        WebElement e = find("#" + id);
+        driver.executeScript("arguments[0].value = arguments[1];", e, value);
+    }
+
+    void select(String css, String value) {
+        new org.openqa.selenium.support.ui.Select(find(css)).selectByValue(value);
+    }
+
+    void click(String css) {
+        find(css).click();
+    }
+
+    String text(String css) {
+        return find(css).getText();
+    }
+
+    String page() {
+        return driver.getPageSource();
+    }
+
+    String url() {
+        return driver.getCurrentUrl();
+    }
+
+    void waitForUrl(String fragment) {
+        new WebDriverWait(driver, Duration.ofSeconds(30)).until(ExpectedConditions.urlContains(fragment));
+    }
+
+    void waitForText(String css, String text) {
+        new WebDriverWait(driver, Duration.ofSeconds(30))
+                .until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(css), text));
+    }
+
+    /** Scrolls so that the element is near the top of the window (for screenshots of a field). */
+    void scrollTo(String css) {
+        driver.executeScript("arguments[0].scrollIntoView({block: 'center'});", find(css));
+    }
+
+    void screenshot(String name) {
+        try {
+            Files.createDirectories(screenshots);
+            Files.write(screenshots.resolve(name), driver.getScreenshotAs(OutputType.BYTES));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        driver.quit();
+        try (var files = Files.walk(profile)) {
+            files.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a temporary profile; the OS cleans up eventually
+        }
+    }
+}

@@ -1,0 +1,430 @@
+package dev.mailbridge.server.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mailbridge.core.model.MailboxStatus;
+import dev.mailbridge.core.store.Stores;
+import dev.mailbridge.emulator.Emulator;
+import dev.mailbridge.emulator.entra.AppRegistration;
+import dev.mailbridge.emulator.junit.EmulatorExtension;
+import dev.mailbridge.server.MailbridgeServer;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Primary;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The journeys of the issue in real headless Chromium: the real server on a fixed free port, the
+ * emulator over HTTPS (trusted by the server through each connection's trusted CA, never by turning TLS
+ * checks off), one browser for the whole class. The server's clock is the emulator's, so moving it 91
+ * days moves both.
+ */
+@SpringBootTest(classes = MailbridgeServer.class, webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Import(WebJourneysTest.EmulatorTime.class)
+class WebJourneysTest {
+    static final String TENANT = "contoso.onmicrosoft.com";
+    static final String CLIENT = "c0a7c0a7-0000-4000-8000-0000000000a1";
+    static final String SECRET = "Mbr8Q~emulator.web.app.secret.value.0001";
+    static final String ADELE = "adele.vance@contoso.onmicrosoft.com";
+    static final String ADELE_PW = "Adele-Passw0rd!";
+    static final String NANCY = "nancy.davolio@northwind.local";
+    static final String NANCY_PW = "Nancy-Passw0rd!";
+    static final String SERVICE = "ews.service@northwind.local";
+    static final String SERVICE_PW = "Ews-Service1!";
+    static final String ADMIN_PW = "correct horse battery staple";
+    static final String WRONG_SECRET = "Wrong8Q~not.the.secret.value.at.all.0000";
+
+    static final int PORT = freePort();
+    static final String BASE = "http://localhost:" + PORT;
+    static final Path DATA = tempDir();
+
+    @RegisterExtension
+    static final EmulatorExtension EMULATOR = EmulatorExtension.withDefaults();
+
+    static Browser browser;
+    static String orgUrl;
+    static String delegatedMailboxUrl;
+
+    @Autowired
+    Stores stores;
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry r) {
+        r.add("server.port", () -> PORT);
+        r.add("mailbridge.data-dir", DATA::toString);
+        r.add("mailbridge.public-base-url", () -> BASE);
+        r.add("mailbridge.sweep-initial-delay", () -> "PT100H");
+    }
+
+    @TestConfiguration
+    static class EmulatorTime {
+        @Bean
+        @Primary
+        Clock emulatorClock() {
+            return EMULATOR.emulator().clock();
+        }
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        Emulator emulator = EMULATOR.emulator();
+        // Register this server's redirect URI in the emulator's app registration, as an admin would in Entra.
+        AppRegistration app = emulator.entra().directory().app(TENANT, CLIENT);
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode patch = json.createObjectNode();
+        ArrayNode uris = patch.putArray("redirectUris");
+        app.redirectUris().forEach(u -> uris.add(u.uri()));
+        uris.add(BASE + "/oauth2/callback");
+        emulator.entra().directory().patchApp(TENANT, CLIENT, patch);
+        browser = new Browser(emulator.loginUrl(), emulator.sslContext());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void firstAdminIsSetUpAndSignsIn() {
+        browser.go(BASE + "/");
+        browser.waitForUrl("/setup");
+        browser.type("#username", "admin");
+        browser.type("#password", "short");
+        browser.type("#confirm", "short");
+        browser.click("#create-admin");
+        assertThat(browser.text("#password-error")).contains("12 characters");
+        browser.type("#password", ADMIN_PW);
+        browser.type("#confirm", ADMIN_PW);
+        browser.click("#create-admin");
+        browser.waitForUrl("/login");
+        browser.type("#username", "admin");
+        browser.type("#password", ADMIN_PW);
+        browser.click("#sign-in");
+        browser.find("#create-organisation");
+        browser.type("#org-name", "Contoso");
+        browser.click("#create-organisation");
+        browser.waitForUrl("/organisations/");
+        orgUrl = browser.url();
+        // Setup is gone once an admin exists.
+        browser.go(BASE + "/setup");
+        assertThat(browser.page()).as(browser.page()).contains("Not found");
+    }
+
+    @Test
+    @Order(2)
+    void malformedTenantAndClientIdsAreShownAtTheirFieldsAndNothingIsSaved() {
+        newConnection("Broken", "OAUTH_DELEGATED");
+        browser.type("#ewsUrl", ewsUrl());
+        browser.type("#tenantId", "not a tenant!");
+        browser.type("#clientId", "1234");
+        browser.type("#clientSecret", SECRET);
+        browser.click("#save-connection");
+        assertThat(browser.text("#tenantId-error")).contains("GUID");
+        assertThat(browser.text("#clientId-error")).contains("GUID");
+        assertThat(browser.find("#tenantId").getAttribute("aria-invalid")).isEqualTo("true");
+        assertThat(browser.page()).doesNotContain(SECRET);
+        browser.screenshot("malformed-ids.png");
+        assertThat(stores.connections().all()).isEmpty();
+    }
+
+    @Test
+    @Order(3)
+    void delegatedConnectionIsAuthorizedThroughTheSignInPageAndTestsGreen() {
+        String connection = oauthConnection("Support (delegated)", "OAUTH_DELEGATED", SECRET);
+        addMailbox(connection, ADELE);
+        assertThat(browser.page()).doesNotContain(SECRET);
+        browser.click("tr[data-address='" + ADELE + "'] button.authorize");
+        signInAtEmulator(ADELE, ADELE_PW);
+        browser.waitForUrl(BASE + "/mailboxes/");
+        delegatedMailboxUrl = browser.url().replaceAll("\\?.*", "");
+        assertThat(browser.text("#mailbox-status")).isEqualTo("Authorized");
+        assertThat(browser.text("#notice")).contains("is authorized");
+        testConnectionPasses();
+        browser.go(connection);
+        assertThat(browser.text("tr[data-address='" + ADELE + "'] .status")).isEqualTo("Authorized");
+        assertThat(browser.find("tr[data-address='" + ADELE + "'] .status").getAttribute("class"))
+                .contains("ok");
+        assertThat(browser.text("#redirect-uri")).isEqualTo(BASE + "/oauth2/callback");
+        browser.screenshot("connection-authorized.png");
+    }
+
+    @Test
+    @Order(4)
+    void foldersAreListedAndMappedToRoles() {
+        browser.go(delegatedMailboxUrl);
+        browser.click("#load-folders");
+        assertThat(browser.has("#role_INCOMING")).as(browser.text("main")).isTrue();
+        String inbox = browser.driver.findElements(By.cssSelector("#role_INCOMING option")).stream()
+                .filter(o -> o.getText().equals("Inbox"))
+                .findFirst()
+                .orElseThrow()
+                .getAttribute("value");
+        browser.select("#role_INCOMING", inbox);
+        browser.click("#save-folders");
+        assertThat(browser.text("#notice")).contains("Folder roles saved (1 mapped)");
+        assertThat(browser.page()).contains("Inbox");
+    }
+
+    @Test
+    @Order(5)
+    void aTamperedCallbackIsRefusedAndChangesNothing() {
+        int historyBefore =
+                stores.history().ofMailbox(mailboxId(delegatedMailboxUrl), 1000).size();
+        browser.go(BASE + "/oauth2/callback?code=forged-code&state=" + UUID.randomUUID());
+        assertThat(browser.text("#notice"))
+                .contains("does not belong to a sign-in Mailbridge started")
+                .contains("Start again with Authorize");
+        assertThat(stores.mailboxes()
+                        .get(mailboxId(delegatedMailboxUrl))
+                        .orElseThrow()
+                        .status())
+                .isEqualTo(MailboxStatus.AUTHORIZED);
+        assertThat(stores.history().ofMailbox(mailboxId(delegatedMailboxUrl), 1000))
+                .hasSize(historyBefore);
+    }
+
+    @Test
+    @Order(6)
+    void ninetyDaysOfInactivityIsFlaggedWith700082AndReauthorizeFixesIt() {
+        EMULATOR.emulator().clock().advance(Duration.ofDays(91));
+        browser.go(delegatedMailboxUrl);
+        browser.find("a[href^='/connections/']:not([href$='/edit'])").click();
+        browser.click("#sweep");
+        browser.waitForText("#notice", "Token check done");
+        browser.go(delegatedMailboxUrl);
+        assertThat(browser.text("#mailbox-status")).isEqualTo("Re-authorization required");
+        assertThat(browser.find("#mailbox-status").getAttribute("class")).contains("bad");
+        assertThat(browser.text("#status-code")).isEqualTo("AADSTS700082");
+        assertThat(browser.text(".history")).contains("AADSTS700082").contains("Trace ID");
+        browser.screenshot("reauthorize-700082.png");
+
+        browser.click("#authorize");
+        signInAtEmulator(ADELE, ADELE_PW);
+        browser.waitForUrl(delegatedMailboxUrl);
+        assertThat(browser.text("#mailbox-status")).isEqualTo("Authorized");
+        testConnectionPasses();
+    }
+
+    @Test
+    @Order(7)
+    void aRevokedUserIsFlaggedWith50173() {
+        EMULATOR.emulator().clock().advance(Duration.ofSeconds(5));
+        EMULATOR.emulator().entra().directory().revokeSessions(TENANT, ADELE);
+        EMULATOR.emulator().clock().advance(Duration.ofSeconds(5));
+        browser.go(delegatedMailboxUrl);
+        browser.click("#refresh");
+        browser.waitForText("#notice", "Not refreshed");
+        assertThat(browser.text("#mailbox-status")).isEqualTo("Revoked");
+        assertThat(browser.text("#status-code")).isEqualTo("AADSTS50173");
+        assertThat(browser.text("#status-message")).isNotBlank();
+        browser.screenshot("revoked-50173.png");
+
+        browser.click("#authorize");
+        signInAtEmulator(ADELE, ADELE_PW);
+        browser.waitForUrl(delegatedMailboxUrl);
+        assertThat(browser.text("#mailbox-status")).isEqualTo("Authorized");
+    }
+
+    @Test
+    @Order(8)
+    void aWrongClientSecretIsShownAtTheFieldWithTheFix() {
+        String connection = oauthConnection("Wrong secret", "OAUTH_DELEGATED", WRONG_SECRET);
+        addMailbox(connection, ADELE);
+        browser.click("tr[data-address='" + ADELE + "'] button.authorize");
+        signInAtEmulator(ADELE, ADELE_PW);
+        browser.waitForUrl("/edit");
+        assertThat(browser.text("#clientSecret-error"))
+                .contains("AADSTS7000215")
+                .contains("What to do");
+        assertThat(browser.text("#notice")).contains("AADSTS7000215");
+        assertThat(browser.find("#clientSecret").getAttribute("aria-invalid")).isEqualTo("true");
+        assertThat(browser.page()).doesNotContain(WRONG_SECRET).doesNotContain(SECRET);
+        browser.scrollTo("#clientSecret");
+        browser.screenshot("wrong-secret-7000215.png");
+
+        // The fix: type the right Value and authorize again.
+        browser.type("#clientSecret", SECRET);
+        browser.click("#save-connection");
+        browser.waitForText("#notice", "saved");
+        browser.click("tr[data-address='" + ADELE + "'] button.authorize");
+        signInAtEmulator(ADELE, ADELE_PW);
+        browser.waitForUrl(BASE + "/mailboxes/");
+        assertThat(browser.text("#mailbox-status")).isEqualTo("Authorized");
+    }
+
+    @Test
+    @Order(9)
+    void appOnlyConnectionIsAuthorizedWithoutAUserAndTestsGreen() {
+        String connection = oauthConnection("Archive (app-only)", "OAUTH_APP_ONLY", SECRET);
+        assertThat(browser.find("#admin-consent").getAttribute("href")).contains("adminconsent");
+        addMailbox(connection, ADELE);
+        browser.click("tr[data-address='" + ADELE + "'] button.authorize");
+        browser.waitForUrl(BASE + "/mailboxes/");
+        assertThat(browser.text("#mailbox-status")).isEqualTo("Authorized");
+        testConnectionPasses();
+        browser.screenshot("app-only-authorized.png");
+    }
+
+    @Test
+    @Order(10)
+    void basicEndUserConnectionTestsGreen() {
+        newConnection("Northwind (basic)", "BASIC");
+        browser.type("#ewsUrl", ewsUrl());
+        browser.type("#username", NANCY);
+        browser.type("#password", NANCY_PW);
+        browser.set("trustedCaPem", caPem());
+        browser.click("#save-connection");
+        browser.waitForText("#notice", "created");
+        String connection = browser.url();
+        addMailbox(connection, NANCY);
+        browser.find("tr[data-address='" + NANCY + "'] a").click();
+        testConnectionPasses();
+        assertThat(browser.text("#mailbox-status")).isEqualTo("Authorized");
+        assertThat(browser.page()).doesNotContain(NANCY_PW);
+        browser.screenshot("basic-test-connection.png");
+    }
+
+    @Test
+    @Order(11)
+    void basicImpersonatedConnectionTestsGreen() {
+        newConnection("Northwind (impersonation)", "BASIC_IMPERSONATED");
+        browser.type("#ewsUrl", ewsUrl());
+        browser.type("#username", SERVICE);
+        browser.type("#password", SERVICE_PW);
+        browser.set("trustedCaPem", caPem());
+        browser.click("#save-connection");
+        browser.waitForText("#notice", "created");
+        addMailbox(browser.url(), NANCY);
+        browser.find("tr[data-address='" + NANCY + "'] a").click();
+        testConnectionPasses();
+        assertThat(browser.text("#mailbox-status")).isEqualTo("Authorized");
+        assertThat(browser.page()).doesNotContain(SERVICE_PW);
+    }
+
+    @Test
+    @Order(12)
+    void settingsPagesShowUsersApiKeysAndTheAuditLogWithoutSecrets() {
+        browser.go(BASE + "/settings/api-keys");
+        browser.type("#key-name", "CI pipeline");
+        browser.click("#create-key");
+        String key = browser.text("#created-key");
+        assertThat(key).startsWith("mbk_");
+        browser.go(BASE + "/settings/api-keys");
+        assertThat(browser.page()).doesNotContain(key).contains("CI pipeline");
+        browser.go(BASE + "/settings/audit");
+        assertThat(browser.page())
+                .contains("connection.create")
+                .contains("apikey.create")
+                .doesNotContain(SECRET)
+                .doesNotContain(key);
+    }
+
+    // --- helpers -------------------------------------------------------------------------------------
+
+    private void newConnection(String name, String mode) {
+        browser.go(orgUrl);
+        browser.click("#new-connection");
+        browser.type("#name", name);
+        browser.select("#signInMode", mode);
+    }
+
+    /** Creates an OAuth connection against the emulator; returns the connection page's URL. */
+    private String oauthConnection(String name, String mode, String secret) {
+        newConnection(name, mode);
+        browser.type("#ewsUrl", ewsUrl());
+        browser.type("#tenantId", TENANT);
+        browser.type("#clientId", CLIENT);
+        browser.type("#clientSecret", secret);
+        browser.find("details summary").click();
+        browser.type("#loginAuthority", EMULATOR.emulator().loginUrl().toString());
+        browser.set("trustedCaPem", caPem());
+        browser.click("#save-connection");
+        browser.waitForText("#notice", "created");
+        return browser.url();
+    }
+
+    private void addMailbox(String connectionUrl, String address) {
+        browser.go(connectionUrl);
+        browser.type("#address", address);
+        browser.click("#add-mailbox");
+        browser.waitForText("#notice", "added");
+    }
+
+    private void signInAtEmulator(String upn, String password) {
+        browser.waitForUrl(EMULATOR.emulator().loginUrl().toString());
+        if (browser.driver.getCurrentUrl().startsWith(BASE)) {
+            return;
+        }
+        browser.type("input[name=login]", upn);
+        browser.type("input[name=passwd]", password);
+        browser.find("input[name=passwd]").submit();
+    }
+
+    private void testConnectionPasses() {
+        browser.click("#test-connection");
+        browser.find("#test-report");
+        assertThat(browser.text("#test-result"))
+                .as("test report: %s", browser.text("#test-report"))
+                .isEqualTo("Passed");
+        assertThat(browser.driver.findElements(By.cssSelector("ol.steps li.failed")))
+                .isEmpty();
+    }
+
+    private static UUID mailboxId(String mailboxUrl) {
+        return UUID.fromString(mailboxUrl.substring(mailboxUrl.lastIndexOf('/') + 1));
+    }
+
+    private static String ewsUrl() {
+        return EMULATOR.emulator().loginUrl() + "/EWS/Exchange.asmx";
+    }
+
+    private static String caPem() {
+        try {
+            return Files.readString(EMULATOR.emulator().caCertificate());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static Path tempDir() {
+        try {
+            return Files.createTempDirectory("mailbridge-web-test");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
