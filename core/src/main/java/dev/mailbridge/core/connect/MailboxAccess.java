@@ -93,6 +93,12 @@ public final class MailboxAccess {
         return protocol.client(signIn(m, c));
     }
 
+    /** Forgets every cached endpoint (the server-wide HTTP settings changed). */
+    public void forgetAll() {
+        protocols.clear();
+        autodiscover.clear();
+    }
+
     public void forget(UUID connectionId) {
         protocols.keySet().removeIf(k -> k.startsWith(connectionId + "/"));
         autodiscover.keySet().removeIf(k -> k.startsWith(connectionId + "/"));

@@ -35,6 +35,12 @@ public final class MailboxServices {
         this.folders = new MailboxFolders(stores, access);
     }
 
+    /** New server-wide HTTP settings (default proxy, trusted CAs) for every connection from now on. */
+    public void useBaseHttp(HttpSettings settings) {
+        tokens.useBaseHttp(settings);
+        access.forgetAll();
+    }
+
     public Stores stores() {
         return stores;
     }

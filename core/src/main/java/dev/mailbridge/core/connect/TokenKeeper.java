@@ -39,7 +39,7 @@ public final class TokenKeeper {
 
     private final Stores stores;
     private final Clock clock;
-    private final HttpSettings baseHttp;
+    private volatile HttpSettings baseHttp;
     private final Duration refreshEvery;
     private final Variables variables;
     private final Map<String, TokenSource> sources = new ConcurrentHashMap<>();
@@ -102,6 +102,15 @@ public final class TokenKeeper {
 
     private static String key(Connection c, String who) {
         return c.id() + "/" + c.settingsGeneration() + "/" + who;
+    }
+
+    /**
+     * Replaces the server-wide HTTP settings (default proxy, trusted CAs) every connection builds on,
+     * and drops what was built with the old ones.
+     */
+    public void useBaseHttp(HttpSettings settings) {
+        this.baseHttp = settings;
+        sources.clear();
     }
 
     /** Drops the cached token sources of a connection (its settings changed, or it was deleted). */

@@ -16,16 +16,13 @@ import dev.mailbridge.server.security.ApiKeys;
 import dev.mailbridge.server.security.UserAccounts;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -41,13 +38,13 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @Tag(name = ApiDocs.ADMIN)
 class AdminApi {
-    private static final Pattern SETTING_NAME = Pattern.compile("[a-z][a-z0-9-]*(\\.[a-z0-9-]+)*");
-    private static final Pattern SECRET_NAME = Pattern.compile(".*(password|secret|token|key).*");
     private final Stores stores;
+    private final dev.mailbridge.server.ServerDefaults defaults;
     private final UserAccounts users;
     private final ApiKeys keys;
 
-    AdminApi(Stores stores, UserAccounts users, ApiKeys keys) {
+    AdminApi(Stores stores, UserAccounts users, ApiKeys keys, dev.mailbridge.server.ServerDefaults defaults) {
+        this.defaults = defaults;
         this.stores = stores;
         this.users = users;
         this.keys = keys;
@@ -159,47 +156,21 @@ class AdminApi {
     @GetMapping(path = "/api/v1/admin/settings", produces = "application/json")
     @Operation(
             summary = "Server-wide settings",
-            description = "Name/value pairs such as public-base-url, proxy-host, proxy-port, no-proxy, trusted-ca-pem. "
-                    + "Values of names that look secret are never returned, only \"(set)\".")
+            description =
+                    "The defaults every connection builds on: proxy-host, proxy-port, no-proxy (comma-separated), "
+                            + "trusted-ca-pem (PEM certificates added to the JDK's). The public base URL is configuration "
+                            + "(mailbridge.public-base-url).")
     Map<String, String> settings() {
-        Map<String, String> out = new LinkedHashMap<>();
-        stores.settings()
-                .all()
-                .forEach((k, v) -> out.put(k, SECRET_NAME.matcher(k).matches() ? "(set)" : v));
-        return out;
+        return defaults.values();
     }
 
     @PutMapping(path = "/api/v1/admin/settings", consumes = "application/json", produces = "application/json")
     @Operation(
             summary = "Change server-wide settings",
-            description = "Only the names given change; an empty value removes a setting. All or nothing.")
+            description = "Only the names given change; an empty value removes a setting. All or nothing: a bad value "
+                    + "or an unknown name is refused field by field and nothing changes.")
     Map<String, String> putSettings(@RequestBody Map<String, String> changes) {
-        List<FieldError> errors = new ArrayList<>();
-        changes.forEach((name, value) -> {
-            if (name == null
-                    || name.length() > 100
-                    || !SETTING_NAME.matcher(name).matches()) {
-                errors.add(new FieldError(
-                        String.valueOf(name),
-                        "Setting names are lower-case words joined by - or . (public-base-url)."));
-            } else if (value != null && value.length() > 65_536) {
-                errors.add(new FieldError(name, "Use at most 64 KiB."));
-            } else if (name.equals("public-base-url") && value != null && !value.isBlank()) {
-                try {
-                    URI u = new URI(value.strip());
-                    if (u.getHost() == null || !("https".equals(u.getScheme()) || "http".equals(u.getScheme()))) {
-                        errors.add(new FieldError(name, "Enter the address people reach Mailbridge at (https://...)."));
-                    }
-                } catch (java.net.URISyntaxException e) {
-                    errors.add(new FieldError(name, "This is not a valid URL: " + e.getReason() + "."));
-                }
-            }
-        });
-        if (!errors.isEmpty()) {
-            throw new ValidationException(errors);
-        }
-        changes.forEach((name, value) -> stores.settings().put(name, value == null ? "" : value));
-        stores.audit().record(Actor.current(), "settings.update", "settings", String.join(", ", changes.keySet()));
+        defaults.update(changes, Actor.current());
         return settings();
     }
 }

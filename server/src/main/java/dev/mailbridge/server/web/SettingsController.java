@@ -4,6 +4,7 @@ import dev.mailbridge.core.connect.ValidationException;
 import dev.mailbridge.core.model.ApiKey;
 import dev.mailbridge.core.model.User;
 import dev.mailbridge.core.store.Stores;
+import dev.mailbridge.server.ServerDefaults;
 import dev.mailbridge.server.ServerSettings;
 import dev.mailbridge.server.security.ApiKeys;
 import dev.mailbridge.server.security.UserAccounts;
@@ -26,10 +27,13 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 class SettingsController {
     private final Stores stores;
     private final ServerSettings settings;
+    private final ServerDefaults defaults;
     private final UserAccounts users;
     private final ApiKeys apiKeys;
 
-    SettingsController(Stores stores, ServerSettings settings, UserAccounts users, ApiKeys apiKeys) {
+    SettingsController(
+            Stores stores, ServerSettings settings, UserAccounts users, ApiKeys apiKeys, ServerDefaults defaults) {
+        this.defaults = defaults;
         this.stores = stores;
         this.settings = settings;
         this.users = users;
@@ -40,7 +44,38 @@ class SettingsController {
     String overview(Model model) {
         model.addAttribute("settings", settings);
         model.addAttribute("database", stores.database().product());
+        if (!model.containsAttribute("defaults")) {
+            model.addAttribute("defaults", defaults.values());
+        }
+        if (!model.containsAttribute("errors")) {
+            model.addAttribute("errors", Map.of());
+        }
         return "settings";
+    }
+
+    @PostMapping("/settings")
+    String saveDefaults(
+            @org.springframework.web.bind.annotation.RequestParam Map<String, String> form,
+            Model model,
+            RedirectAttributes flash) {
+        Map<String, String> changes = new java.util.LinkedHashMap<>();
+        for (String name : ServerDefaults.NAMES) {
+            changes.put(name, form.getOrDefault(name, ""));
+        }
+        try {
+            defaults.update(changes, Pages.actor());
+        } catch (dev.mailbridge.core.connect.ValidationException e) {
+            model.addAttribute("defaults", changes);
+            Map<String, String> errors = new java.util.HashMap<>();
+            e.errors().forEach(f -> errors.putIfAbsent(f.field(), f.message()));
+            model.addAttribute("errors", errors);
+            model.addAttribute(
+                    "notice", Pages.Notice.error("The settings were not saved.", "Fix the fields marked below."));
+            return overview(model);
+        }
+        flash.addFlashAttribute(
+                "notice", Pages.Notice.ok("Settings saved; they apply to every connection from now on."));
+        return "redirect:/settings";
     }
 
     @GetMapping("/settings/users")

@@ -474,14 +474,20 @@ abstract class ApiJourneys {
         assertThat(api.get("/api/v1/users", admin).json().findValuesAsString("username"))
                 .contains("grace");
 
-        Reply settings =
-                api.put("/api/v1/admin/settings", admin, body("public-base-url", "https://mailbridge.example.com"));
+        Reply settings = api.put(
+                "/api/v1/admin/settings", admin, body("proxy-host", "proxy.corp.example", "proxy-port", "3128"));
         assertThat(settings.status()).as(settings.toString()).isEqualTo(200);
-        assertThat(settings.text("public-base-url")).isEqualTo("https://mailbridge.example.com");
-        Reply badSetting = api.put("/api/v1/admin/settings", admin, body("public-base-url", "ftp:nope"));
+        assertThat(settings.text("proxy-host")).isEqualTo("proxy.corp.example");
+        Reply badSetting = api.put("/api/v1/admin/settings", admin, body("proxy-port", "99999", "no-such", "x"));
         assertThat(badSetting.status()).isEqualTo(400);
-        assertThat(api.get("/api/v1/admin/settings", admin).text("public-base-url"))
-                .isEqualTo("https://mailbridge.example.com");
+        assertThat(badSetting.get("errors").findValuesAsString("field")).contains("proxy-port", "no-such");
+        assertThat(api.get("/api/v1/admin/settings", admin).text("proxy-port")).isEqualTo("3128");
+        // Every connection now goes through the proxy, which does not exist: Test Connection says so.
+        assertThat(api.put("/api/v1/admin/settings", admin, body("proxy-host", "", "proxy-port", ""))
+                        .status())
+                .isEqualTo(200);
+        assertThat(api.get("/api/v1/admin/settings", admin).json().has("proxy-host"))
+                .isFalse();
 
         Reply audit = api.get("/api/v1/admin/audit?limit=50", admin);
         assertThat(audit.json().findValuesAsString("action"))
