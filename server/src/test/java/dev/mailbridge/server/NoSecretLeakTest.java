@@ -199,6 +199,41 @@ class NoSecretLeakTest {
         }
     }
 
+    @Autowired
+    dev.mailbridge.server.security.ApiKeys apiKeys;
+
+    @org.springframework.boot.test.web.server.LocalServerPort
+    int port;
+
+    @Test
+    void prometheusShowsMailboxesPerStatusToAKeyHolderOnly() throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        URI metrics = URI.create("http://localhost:" + port + "/actuator/prometheus");
+        var anonymous = http.send(
+                java.net.http.HttpRequest.newBuilder(metrics).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+
+        String key = apiKeys.create("prometheus", java.util.Set.of(dev.mailbridge.core.model.ApiKey.Scope.READ), "test")
+                .value();
+        var scraped = http.send(
+                java.net.http.HttpRequest.newBuilder(metrics)
+                        .header("Authorization", "Bearer " + key)
+                        .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(scraped.statusCode()).isEqualTo(200);
+        assertThat(scraped.body())
+                .contains("mailbridge_mailboxes{status=\"REAUTHORIZATION_REQUIRED\"}")
+                .contains("mailbridge_mailboxes{status=\"AUTHORIZED\"}")
+                .contains("mailbridge_token_refreshes_total{outcome=\"failure\"}");
+        var health = http.send(
+                java.net.http.HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health"))
+                        .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(health.body()).contains("\"UP\"");
+    }
+
     private static ConnectionSettings settingsOf(dev.mailbridge.core.model.Connection c) {
         return ConnectionSettings.builder(c.name(), c.signInMode())
                 .ewsUrl(c.ewsUrl().orElse(null))

@@ -57,9 +57,13 @@ final class Browser implements AutoCloseable {
                 .build();
         driver = new ChromeDriver(service, options);
         driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+        // Every run writes its screenshots under target/; `-Dmailbridge.screenshots=docs` refreshes the
+        // ones kept in docs/screenshots (so a normal test run leaves the working tree clean).
         Path cwd = Path.of("").toAbsolutePath();
         Path root = cwd.getFileName().toString().equals("server") ? cwd.getParent() : cwd;
-        screenshots = root.resolve("docs").resolve("screenshots");
+        screenshots = "docs".equals(System.getProperty("mailbridge.screenshots"))
+                ? root.resolve("docs").resolve("screenshots")
+                : root.resolve("server").resolve("target").resolve("screenshots");
     }
 
     /** SHA-256 of the emulator's leaf certificate's public key, base64: Chromium's SPKI allow-list form. */
