@@ -141,6 +141,11 @@ public final class Authorizations {
                             c.id(), m.id(), HistoryEvent.Kind.AUTHORIZATION_FAILED, "Sign-in failed", f));
             throw failure;
         }
+        return finish(c, m, account);
+    }
+
+    /** Checks who signed in and records the mailbox as authorized. */
+    private Completed finish(Connection c, Mailbox m, SignedInAccount account) {
         String who = account.username() == null ? "" : account.username().toLowerCase(Locale.ROOT);
         if (!who.isEmpty() && !who.equals(m.address())) {
             // The person signed in as someone else: that account's token would read the wrong mailbox.
@@ -170,6 +175,105 @@ public final class Authorizations {
                                 + String.join(" ", account.grantedScopes()) + ")"));
         keeper.forget(c.id());
         return new Completed(m.id(), c.id(), who.isEmpty() ? m.address() : who);
+    }
+
+    /** What to show the person: open {@code verificationUri} on any device and enter {@code userCode}. */
+    public record DeviceCodeStart(String userCode, URI verificationUri, String message, Instant expiresAt) {}
+
+    private final java.util.concurrent.ExecutorService deviceCodes =
+            java.util.concurrent.Executors.newCachedThreadPool(r -> {
+                Thread t = new Thread(r, "mailbridge-device-code");
+                t.setDaemon(true);
+                return t;
+            });
+
+    /**
+     * Device code sign-in, for a delegated connection whose app is a public client (no secret or
+     * certificate; "Allow public client flows" on in Entra) and for servers without a browser: returns
+     * the code to show; the sign-in completes in the background, and the mailbox's status and history
+     * say how it ended.
+     */
+    public DeviceCodeStart startDeviceCode(UUID mailboxId, String actor) {
+        Mailbox m = keeper.mailbox(mailboxId);
+        Connection c = keeper.connection(m.connectionId());
+        if (c.signInMode() != SignInMode.OAUTH_DELEGATED || c.hasClientSecret() || c.hasCertificate()) {
+            throw AuthorizationFailure.plain(
+                    "Sign-in with a code needs a delegated connection whose app is a public client (no client secret "
+                            + "or certificate).",
+                    c.signInMode() == SignInMode.OAUTH_DELEGATED
+                            ? "Use Authorize, or register a public client app (Allow public client flows: Yes) and "
+                                    + "enter its client ID without a secret."
+                            : "Use Authorize.",
+                    Optional.of(mailboxId));
+        }
+        ConnectionProfile p = keeper.profile(c);
+        var signIn = new dev.mailbridge.identity.entra.DeviceCodeSignIn(
+                p.app(), p.http(), stores.mailboxes().refreshTokens(), clock);
+        java.util.concurrent.CompletableFuture<dev.mailbridge.identity.signin.DeviceCodePrompt> prompt =
+                new java.util.concurrent.CompletableFuture<>();
+        int generation = c.settingsGeneration();
+        stores.audit().record(actor, "mailbox.authorize.device-code", "mailbox/" + m.id(), m.address());
+        deviceCodes.execute(() -> {
+            try {
+                SignedInAccount account = signIn.run(m.id().toString(), p.delegatedScopes(), prompt::complete);
+                if (keeper.connection(c.id()).settingsGeneration() != generation) {
+                    recordFailure(
+                            c,
+                            m,
+                            AuthorizationFailure.plain(
+                                    "The connection's settings changed while the sign-in was under way.",
+                                    "Start the sign-in again.",
+                                    Optional.of(m.id())));
+                    return;
+                }
+                finish(c, m, account);
+            } catch (SignInFailure f) {
+                prompt.completeExceptionally(f);
+                stores.history()
+                        .add(SignInFailures.history(
+                                c.id(),
+                                m.id(),
+                                HistoryEvent.Kind.AUTHORIZATION_FAILED,
+                                "Sign-in with a code failed",
+                                f));
+            } catch (AuthorizationFailure f) {
+                prompt.completeExceptionally(f);
+            } catch (RuntimeException e) {
+                prompt.completeExceptionally(e);
+                recordFailure(
+                        c,
+                        m,
+                        AuthorizationFailure.plain(
+                                "Sign-in with a code failed: " + e.getMessage(), "Try again.", Optional.of(m.id())));
+            }
+        });
+        try {
+            var shown = prompt.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            return new DeviceCodeStart(
+                    shown.userCode(),
+                    shown.verificationUri(),
+                    shown.message(),
+                    clock.instant().plus(shown.expiresIn()));
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof SignInFailure f) {
+                throw fromSignIn(f, m.id());
+            }
+            if (e.getCause() instanceof AuthorizationFailure f) {
+                throw f;
+            }
+            throw AuthorizationFailure.plain(
+                    "Entra did not hand out a code: " + e.getCause().getMessage(),
+                    "Check the connection's tenant and client ID, and that the app allows public client flows.",
+                    Optional.of(m.id()));
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw AuthorizationFailure.plain(
+                    "Entra did not hand out a code within 30 seconds.",
+                    "Check the network and proxy settings, then try again.",
+                    Optional.of(m.id()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw AuthorizationFailure.plain("Interrupted.", "Try again.", Optional.of(m.id()));
+        }
     }
 
     /**

@@ -54,6 +54,12 @@ record ConnectionProfile(
         String tenant = vars.resolve("tenantId", connection.tenantId().orElseThrow(() -> missing("tenant ID")));
         String client = vars.resolve("clientId", connection.clientId().orElseThrow(() -> missing("client ID")));
         ClientCredential credential;
+        if (secrets.certificatePem().isEmpty()
+                && secrets.clientSecret().isEmpty()
+                && connection.signInMode() == dev.mailbridge.core.model.SignInMode.OAUTH_DELEGATED) {
+            // A public client ("Allow public client flows"): device code sign-in, refresh without a secret.
+            return AppRegistration.publicClient(cloud, tenant, client);
+        }
         if (secrets.certificatePem().isPresent()) {
             String pem = vars.resolve("certificatePem", secrets.certificatePem().get())
                     .reveal();

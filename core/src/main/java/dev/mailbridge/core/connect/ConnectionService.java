@@ -198,6 +198,19 @@ public final class ConnectionService {
         return missing;
     }
 
+    /**
+     * What a connection lacks to sign in at all (Test Connection's first step): like {@link
+     * #missingForAuthorize}, except that a delegated connection without a secret is a public client,
+     * which signs in with a device code.
+     */
+    public List<String> missingForSignIn(Connection c) {
+        List<String> missing = new ArrayList<>(missingForAuthorize(c));
+        if (c.signInMode() == dev.mailbridge.core.model.SignInMode.OAUTH_DELEGATED) {
+            missing.remove("client secret or certificate");
+        }
+        return missing;
+    }
+
     /** Field names that differ (secrets only as "changed"), for the audit log and history. */
     static String changedFields(Connection b, ConnectionSettings s) {
         List<String> f = new ArrayList<>();

@@ -106,7 +106,7 @@ public final class ConnectionTester {
 
     private void run(Mailbox m, Connection c, List<Step> steps) {
         // 1. Settings complete for the mode.
-        List<String> missing = c.signInMode().oauth() ? connections.missingForAuthorize(c) : basicMissing(c);
+        List<String> missing = c.signInMode().oauth() ? connections.missingForSignIn(c) : basicMissing(c);
         if (!missing.isEmpty()) {
             steps.add(Step.failed(
                     SETTINGS,

@@ -134,7 +134,8 @@ final class ConnectionValidator {
             if (present(s.certificatePem())) {
                 certificateExpiry = certificate(s.certificatePem().get(), errors);
             }
-            if (!hasSecret && !hasCert) {
+            // Delegated without a credential is a public client: sign-in by device code only.
+            if (!hasSecret && !hasCert && s.signInMode() == SignInMode.OAUTH_APP_ONLY) {
                 errors.add(new FieldError(
                         "clientSecret",
                         "Enter the client secret's Value (Certificates & secrets > Client secrets; the Value "

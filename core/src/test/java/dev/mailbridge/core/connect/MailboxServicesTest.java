@@ -218,6 +218,34 @@ class MailboxServicesTest {
     }
 
     @Test
+    void aPublicClientSignsInWithADeviceCode() throws Exception {
+        Mailbox m = delegatedMailbox(oauth("Headless", SignInMode.OAUTH_DELEGATED)
+                .clientId("c0a7c0a7-0000-4000-8000-0000000000b2")
+                .clientSecret(null)
+                .build());
+        var code = services.authorizations().startDeviceCode(m.id(), "test");
+        assertThat(code.message()).contains(code.userCode());
+
+        new SignInBrowser(emulator.sslContext())
+                .enterDeviceCode(code.verificationUri(), code.userCode(), Person.of(ADELE, "Adele-Passw0rd!"));
+
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (stores.mailboxes().get(m.id()).orElseThrow().status() != MailboxStatus.AUTHORIZED
+                && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertThat(stores.mailboxes().get(m.id()).orElseThrow().status()).isEqualTo(MailboxStatus.AUTHORIZED);
+        assertThat(services.tokens().refresh(m.id()).refreshed()).isTrue();
+        assertAllPassed(services.tester().test(m.id(), "test"));
+
+        // A confidential connection uses Authorize instead.
+        Mailbox web = delegatedMailbox(oauth("Web", SignInMode.OAUTH_DELEGATED).build());
+        assertThatThrownBy(() -> services.authorizations().startDeviceCode(web.id(), "test"))
+                .isInstanceOf(AuthorizationFailure.class)
+                .hasMessageContaining("public client");
+    }
+
+    @Test
     void changingTheClientSecretAsksForReauthorization() throws Exception {
         ConnectionSettings settings =
                 oauth("Support", SignInMode.OAUTH_DELEGATED).build();

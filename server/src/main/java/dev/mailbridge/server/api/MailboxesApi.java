@@ -143,6 +143,24 @@ class MailboxesApi {
                 MailboxView.of(mailbox(id)));
     }
 
+    /** The code to show; the sign-in completes in the background (poll the mailbox's status). */
+    public record DeviceCodeResult(
+            String userCode, String verificationUri, String message, java.time.Instant expiresAt) {}
+
+    @PostMapping(path = "/api/v1/mailboxes/{id}/device-code", produces = "application/json")
+    @Operation(
+            summary = "Sign in with a device code (servers without a browser)",
+            description = "For a delegated connection whose app is a public client (no secret or certificate; Allow "
+                    + "public client flows in Entra). Returns the code the mailbox owner enters at verificationUri "
+                    + "on any device; the mailbox becomes AUTHORIZED when they finish (poll GET "
+                    + "/api/v1/mailboxes/{id}). 422 for a connection with a secret (use authorize).")
+    DeviceCodeResult deviceCode(@PathVariable UUID id) {
+        mailbox(id);
+        Authorizations.DeviceCodeStart code = services.authorizations().startDeviceCode(id, Actor.current());
+        return new DeviceCodeResult(
+                code.userCode(), code.verificationUri().toString(), code.message(), code.expiresAt());
+    }
+
     @PostMapping(path = "/api/v1/mailboxes/{id}/refresh", produces = "application/json")
     @Operation(
             summary = "Refresh the mailbox's token now",

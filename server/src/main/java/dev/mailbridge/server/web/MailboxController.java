@@ -58,6 +58,7 @@ class MailboxController {
         model.addAttribute(
                 "organisation", stores.organisations().get(c.organisationId()).orElseThrow());
         model.addAttribute("missing", missing(c));
+        model.addAttribute("deviceCode", publicClient(c));
         model.addAttribute("history", stores.history().ofMailbox(id, 100));
         model.addAttribute("roles", FolderRole.values());
         Map<String, String> mapped = new java.util.HashMap<>();
@@ -79,6 +80,24 @@ class MailboxController {
 
     private List<String> missing(Connection c) {
         return c.signInMode().oauth() ? services.connections().missingForAuthorize(c) : List.of();
+    }
+
+    /** A delegated connection without a secret or certificate signs in with a device code. */
+    private static boolean publicClient(Connection c) {
+        return c.signInMode() == SignInMode.OAUTH_DELEGATED && !c.hasClientSecret() && !c.hasCertificate();
+    }
+
+    @PostMapping("/mailboxes/{id}/device-code")
+    String deviceCode(@PathVariable UUID id, RedirectAttributes flash) {
+        Mailbox m = access.mailbox(id);
+        Connection c = stores.connections().get(m.connectionId()).orElseThrow();
+        try {
+            Authorizations.DeviceCodeStart code = services.authorizations().startDeviceCode(id, Pages.actor());
+            flash.addFlashAttribute("deviceCodeStart", code);
+        } catch (AuthorizationFailure f) {
+            return CallbackController.failed(f, c, m.id(), flash);
+        }
+        return "redirect:/mailboxes/" + id;
     }
 
     @PostMapping("/mailboxes/{id}/authorize")

@@ -295,6 +295,36 @@ abstract class ApiJourneys {
     }
 
     @Test
+    void deviceCodeJourney() throws Exception {
+        String org = organisation("Contoso headless");
+        Map<String, Object> settings = new java.util.LinkedHashMap<>(oauth("Headless", "OAUTH_DELEGATED", null));
+        settings.remove("clientSecret");
+        settings.put("clientId", "c0a7c0a7-0000-4000-8000-0000000000b2"); // the emulator's public client
+        String connection = connection(org, settings).get("id").asString();
+        String mailbox = mailbox(connection, ADELE);
+
+        Reply code = api.post("/api/v1/mailboxes/" + mailbox + "/device-code", writer, null);
+        assertThat(code.status()).as(code.toString()).isEqualTo(200);
+        new SignInBrowser(emulator().sslContext())
+                .enterDeviceCode(
+                        URI.create(code.text("verificationUri")),
+                        code.text("userCode"),
+                        SignInBrowser.Person.of(ADELE, "Adele-Passw0rd!"));
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        String status;
+        do {
+            Thread.sleep(200);
+            status = api.get("/api/v1/mailboxes/" + mailbox, reader)
+                    .get("status")
+                    .get("status")
+                    .asString();
+        } while (!status.equals("AUTHORIZED") && System.nanoTime() < deadline);
+        assertThat(status).isEqualTo("AUTHORIZED");
+        collectTokens(mailbox);
+        assertThat(testConnection(mailbox).get("passed").asBoolean()).isTrue();
+    }
+
+    @Test
     void appOnlyJourney() {
         String org = organisation("Contoso app-only");
         String connection = connection(org, oauth("App-only", "OAUTH_APP_ONLY", CLIENT_SECRET))

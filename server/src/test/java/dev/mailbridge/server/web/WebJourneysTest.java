@@ -329,6 +329,38 @@ class WebJourneysTest {
 
     @Test
     @Order(12)
+    void aServerWithoutABrowserSignsInWithADeviceCode() throws Exception {
+        newConnection("Headless (device code)", "OAUTH_DELEGATED");
+        browser.type("#ewsUrl", ewsUrl());
+        browser.type("#tenantId", TENANT);
+        browser.type("#clientId", "c0a7c0a7-0000-4000-8000-0000000000b2"); // the emulator's public client
+        browser.find("details summary").click();
+        browser.type("#loginAuthority", EMULATOR.emulator().loginUrl().toString());
+        browser.set("trustedCaPem", caPem());
+        browser.click("#save-connection");
+        browser.waitForText("#notice", "created");
+        addMailbox(browser.url(), ADELE);
+        browser.find("tr[data-address='" + ADELE + "'] a").click();
+        browser.click("#device-code-start");
+        String code = browser.text("#user-code");
+        String verification = browser.find("#device-code a").getAttribute("href");
+        new dev.mailbridge.emulator.junit.SignInBrowser(EMULATOR.emulator().sslContext())
+                .enterDeviceCode(
+                        java.net.URI.create(verification),
+                        code,
+                        dev.mailbridge.emulator.junit.SignInBrowser.Person.of(ADELE, "Adele-Passw0rd!"));
+        String page = browser.url();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        do {
+            Thread.sleep(300);
+            browser.go(page);
+        } while (!browser.text("#mailbox-status").equals("Authorized") && System.nanoTime() < deadline);
+        assertThat(browser.text("#mailbox-status")).isEqualTo("Authorized");
+        testConnectionPasses();
+    }
+
+    @Test
+    @Order(13)
     void settingsPagesShowUsersApiKeysAndTheAuditLogWithoutSecrets() {
         browser.go(BASE + "/settings/api-keys");
         browser.type("#key-name", "CI pipeline");
@@ -343,6 +375,15 @@ class WebJourneysTest {
                 .contains("apikey.create")
                 .doesNotContain(SECRET)
                 .doesNotContain(key);
+
+        // Server-wide defaults: a bad port is shown at its field and nothing is saved.
+        browser.go(BASE + "/settings");
+        browser.type("#proxy-host", "proxy.corp.example");
+        browser.type("#proxy-port", "99999");
+        browser.click("form[action$='/settings'] button[type=submit]");
+        assertThat(browser.text("#proxy-port-error")).contains("1 to 65535");
+        browser.go(BASE + "/settings");
+        assertThat(browser.find("#proxy-host").getAttribute("value")).isEmpty();
     }
 
     // --- helpers -------------------------------------------------------------------------------------
