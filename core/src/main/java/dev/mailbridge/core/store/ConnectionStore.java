@@ -77,8 +77,10 @@ public final class ConnectionStore {
     public boolean update(UUID id, ConnectionSettings s, Optional<Instant> certificateExpiresAt) {
         return jdbc.transaction(() -> {
             Connection old = get(id).orElseThrow(() -> new NotFoundException("connection", id));
-            boolean secretChanged =
-                    s.clientSecret().isPresent() || s.certificatePem().isPresent();
+            // Sending the stored secret again (an API client replaying a whole object) changes nothing.
+            ConnectionSecrets stored = secrets(id);
+            boolean secretChanged = differs(s.clientSecret(), stored.clientSecret())
+                    || differs(s.certificatePem(), stored.certificatePem());
             boolean tokensAffected = secretChanged
                     || old.signInMode() != s.signInMode()
                     || old.transport() != s.transport()
@@ -121,6 +123,16 @@ public final class ConnectionStore {
             replaceSecret(id, "proxy_password", s.proxyPassword());
             return tokensAffected;
         });
+    }
+
+    private static boolean differs(Optional<Secret> given, Optional<Secret> stored) {
+        if (given.isEmpty()) {
+            return false;
+        }
+        if (given.get().isEmpty()) {
+            return stored.isPresent();
+        }
+        return stored.isEmpty() || !stored.get().sameAs(given.get().reveal());
     }
 
     private void replaceSecret(UUID id, String column, Optional<Secret> value) {

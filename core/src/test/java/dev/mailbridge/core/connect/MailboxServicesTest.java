@@ -401,6 +401,97 @@ class MailboxServicesTest {
     }
 
     @Test
+    void anExpiredCertificateIsRefusedAtItsField() throws Exception {
+        java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("RSA");
+        g.initialize(2048);
+        java.security.KeyPair pair = g.generateKeyPair();
+        var name = new org.bouncycastle.asn1.x500.X500Name("CN=Mailbridge expired test");
+        java.time.Instant now = emulator.clock().instant();
+        var cert = new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter()
+                .getCertificate(new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(
+                                name,
+                                java.math.BigInteger.ONE,
+                                java.util.Date.from(now.minus(Duration.ofDays(400))),
+                                java.util.Date.from(now.minus(Duration.ofDays(35))),
+                                name,
+                                pair.getPublic())
+                        .build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withRSA")
+                                .build(pair.getPrivate())));
+        java.util.Base64.Encoder b64 = java.util.Base64.getMimeEncoder(64, "\n".getBytes());
+        String pem = "-----BEGIN PRIVATE KEY-----\n"
+                + b64.encodeToString(pair.getPrivate().getEncoded())
+                + "\n-----END PRIVATE KEY-----\n-----BEGIN CERTIFICATE-----\n" + b64.encodeToString(cert.getEncoded())
+                + "\n-----END CERTIFICATE-----\n";
+
+        assertThatThrownBy(() -> services.connections()
+                        .create(
+                                org,
+                                oauth("Certificate", SignInMode.OAUTH_APP_ONLY)
+                                        .clientSecret(null)
+                                        .certificatePem(Secret.of(pem))
+                                        .build(),
+                                "test"))
+                .isInstanceOfSatisfying(
+                        ValidationException.class,
+                        e -> assertThat(e.errors()).singleElement().satisfies(f -> {
+                            assertThat(f.field()).isEqualTo("certificatePem");
+                            assertThat(f.message()).contains("expired on", "upload the new key");
+                        }));
+        assertThat(stores.connections().list(org)).isEmpty();
+    }
+
+    @Test
+    void anUnreachableHostFailsAtTheHostStep() {
+        UUID conn = services.connections()
+                .create(
+                        org,
+                        ConnectionSettings.builder("Nowhere", SignInMode.BASIC)
+                                .ewsUrl("https://mail.does-not-exist.invalid/EWS/Exchange.asmx")
+                                .username(NANCY)
+                                .password(Secret.of("Nancy-Passw0rd!"))
+                                .build(),
+                        "test")
+                .id();
+        Mailbox m = services.connections().addMailbox(conn, NANCY, Optional.empty(), "test");
+        TestReport report = services.tester().test(m.id(), "test");
+        assertThat(report.steps())
+                .filteredOn(s -> s.status() == StepStatus.FAILED)
+                .singleElement()
+                .satisfies(s -> {
+                    assertThat(s.name()).isEqualTo(ConnectionTester.HOST);
+                    assertThat(s.message()).contains("does not resolve");
+                    assertThat(s.fix().orElseThrow()).contains("DNS");
+                });
+    }
+
+    @Test
+    void aSignInThatCannotBeRefreshedShowsAsExpiringBeforeItLapses() throws Exception {
+        ConnectionSettings settings =
+                oauth("Support", SignInMode.OAUTH_DELEGATED).build();
+        Mailbox m = delegatedMailbox(settings);
+        authorize(m);
+        // The server was down for 80 days, and now a dead proxy stands between it and Entra.
+        emulator.clock().advance(Duration.ofDays(80));
+        services.connections()
+                .update(
+                        m.connectionId(),
+                        settings.toBuilder().proxy("127.0.0.1", 9).build(),
+                        "test");
+
+        services.tokens().sweep();
+
+        Mailbox expiring = stores.mailboxes().get(m.id()).orElseThrow();
+        assertThat(expiring.status()).isEqualTo(MailboxStatus.EXPIRING);
+        assertThat(expiring.statusMessage().orElseThrow()).contains("lapses on");
+        assertThat(stores.history().ofMailbox(m.id(), 1).get(0).kind()).isEqualTo(HistoryEvent.Kind.REFRESH_FAILED);
+
+        // The proxy goes away: the next sweep refreshes and all is well again.
+        services.connections().update(m.connectionId(), settings, "test");
+        services.tokens().sweep();
+        assertThat(stores.mailboxes().get(m.id()).orElseThrow().status()).isEqualTo(MailboxStatus.AUTHORIZED);
+    }
+
+    @Test
     void badInputIsRefusedFieldByFieldAndNothingIsSaved() {
         ConnectionSettings bad = ConnectionSettings.builder("", SignInMode.OAUTH_DELEGATED)
                 .ewsUrl("http://mail.contoso.com/EWS/Exchange.asmx")
