@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mailbridge.core.model.MailboxStatus;
+import dev.mailbridge.core.model.User;
 import dev.mailbridge.core.store.Stores;
 import dev.mailbridge.emulator.Emulator;
 import dev.mailbridge.emulator.entra.AppRegistration;
@@ -70,6 +71,12 @@ class WebJourneysTest {
 
     @Autowired
     Stores stores;
+
+    @Autowired
+    dev.mailbridge.server.security.UserAccounts users;
+
+    @Autowired
+    dev.mailbridge.server.security.LoginThrottle throttle;
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry r) {
@@ -384,6 +391,54 @@ class WebJourneysTest {
         assertThat(browser.text("#proxy-port-error")).contains("1 to 65535");
         browser.go(BASE + "/settings");
         assertThat(browser.find("#proxy-host").getAttribute("value")).isEmpty();
+    }
+
+    @Test
+    @Order(14)
+    void aMailboxOwnerSeesAndAuthorizesOnlyTheirOwnMailbox() {
+        String nancyMailbox = stores.mailboxes().all().stream()
+                .filter(m -> m.address().equals(NANCY))
+                .findFirst()
+                .orElseThrow()
+                .id()
+                .toString();
+        users.create("adele", "Adele-owner-passphrase", User.Role.OWNER, java.util.Optional.of(ADELE), "test");
+        browser.click("header form[action$='/logout'] button");
+        browser.waitForUrl("/login");
+
+        // Login rate limiting: five wrong passwords, then even the right one waits.
+        for (int i = 0; i < 5; i++) {
+            browser.type("#username", "adele");
+            browser.type("#password", "wrong-password-" + i);
+            browser.click("#sign-in");
+            browser.waitForUrl("/login");
+        }
+        browser.type("#username", "adele");
+        browser.type("#password", "Adele-owner-passphrase");
+        browser.click("#sign-in");
+        assertThat(browser.page()).contains("Too many failed sign-ins");
+        throttle.succeeded("adele"); // as if the 15 minutes had passed
+
+        browser.type("#username", "adele");
+        browser.type("#password", "Adele-owner-passphrase");
+        browser.click("#sign-in");
+        browser.find("main h1");
+        assertThat(browser.text("main h1")).isEqualTo("Your mailboxes");
+        assertThat(browser.page()).contains(ADELE).doesNotContain(NANCY).doesNotContain("Settings");
+
+        browser.go(BASE + "/mailboxes/" + nancyMailbox);
+        assertThat(browser.page()).contains("Not found").doesNotContain(NANCY);
+        browser.go(orgUrl);
+        assertThat(browser.page()).contains("Not found");
+        browser.go(BASE + "/settings/users");
+        assertThat(browser.page()).doesNotContain("Create user");
+
+        browser.go(BASE + "/");
+        browser.find("main .cards a").click();
+        browser.click("#authorize");
+        signInAtEmulator(ADELE, "Adele-Passw0rd!");
+        browser.waitForUrl(BASE + "/mailboxes/");
+        assertThat(browser.text("#mailbox-status")).isEqualTo("Authorized");
     }
 
     // --- helpers -------------------------------------------------------------------------------------
