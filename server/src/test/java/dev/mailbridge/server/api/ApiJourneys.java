@@ -294,6 +294,71 @@ abstract class ApiJourneys {
                 .isEqualTo("REAUTHORIZATION_REQUIRED");
     }
 
+    /** Authorizes a delegated mailbox as its owner would: the API's URL, Microsoft's page, the real callback. */
+    private void signInThroughTheCallback(String mailbox, String uiUser) throws Exception {
+        Reply start = api.post("/api/v1/mailboxes/" + mailbox + "/authorize", writer, null);
+        assertThat(start.status()).as(start.toString()).isEqualTo(200);
+        Map<String, String> callback = new SignInBrowser(emulator().sslContext())
+                .signIn(
+                        URI.create(start.text("authorizationUrl")),
+                        start.text("redirectUri"),
+                        SignInBrowser.Person.of(ADELE, ADELE_PASSWORD))
+                .params();
+        String next = new UiSession(port).signIn(uiUser, USER_PASSWORD).callback(start.text("redirectUri"), callback);
+        assertThat(next).as("the callback's answer").startsWith("302").contains("/mailboxes/" + mailbox);
+        collectTokens(mailbox);
+    }
+
+    private JsonNode status(String mailbox) {
+        return api.get("/api/v1/mailboxes/" + mailbox, reader).get("status");
+    }
+
+    @Test
+    void lapsedAndRevokedSignInsAreExplainedAndReauthorizeFixesThem() throws Exception {
+        String org = organisation("Contoso lapse");
+        String connection = connection(org, oauth("Lapse", "OAUTH_DELEGATED", CLIENT_SECRET))
+                .get("id")
+                .asString();
+        String mailbox = mailbox(connection, ADELE);
+        String uiUser = "lapse-admin-" + org;
+        assertThat(api.post(
+                                "/api/v1/users",
+                                admin,
+                                body("username", uiUser, "password", USER_PASSWORD, "role", "ADMIN"))
+                        .status())
+                .isEqualTo(201);
+        signInThroughTheCallback(mailbox, uiUser);
+        assertThat(status(mailbox).get("status").asString()).isEqualTo("AUTHORIZED");
+
+        // 91 days unused at Entra: the refresh token has lapsed (the emulator's clock only moves forward
+        // here, so later sign-ins in this class stay valid).
+        emulator().clock().advance(java.time.Duration.ofDays(91));
+        Reply refresh = api.post("/api/v1/mailboxes/" + mailbox + "/refresh", writer, null);
+        assertThat(refresh.status()).as(refresh.toString()).isEqualTo(200);
+        assertThat(refresh.get("refreshed").asBoolean()).isFalse();
+        JsonNode lapsed = status(mailbox);
+        assertThat(lapsed.get("status").asString()).isEqualTo("REAUTHORIZATION_REQUIRED");
+        assertThat(lapsed.get("code").asString()).isEqualTo("AADSTS700082");
+        JsonNode event = api.get("/api/v1/mailboxes/" + mailbox + "/history", reader)
+                .json()
+                .get(0);
+        assertThat(event.get("code").asString()).isEqualTo("AADSTS700082");
+        assertThat(event.get("traceId").asString()).isNotBlank();
+        signInThroughTheCallback(mailbox, uiUser);
+        assertThat(status(mailbox).get("status").asString()).isEqualTo("AUTHORIZED");
+
+        // An admin revokes Adele's sessions: the stored grant is dead (50173).
+        emulator().clock().advance(java.time.Duration.ofMinutes(1));
+        emulator().entra().directory().revokeSessions(TENANT, ADELE);
+        emulator().clock().advance(java.time.Duration.ofMinutes(1));
+        api.post("/api/v1/mailboxes/" + mailbox + "/refresh", writer, null);
+        JsonNode revoked = status(mailbox);
+        assertThat(revoked.get("status").asString()).isEqualTo("REVOKED");
+        assertThat(revoked.get("code").asString()).isEqualTo("AADSTS50173");
+        signInThroughTheCallback(mailbox, uiUser);
+        assertThat(status(mailbox).get("status").asString()).isEqualTo("AUTHORIZED");
+    }
+
     @Test
     void deviceCodeJourney() throws Exception {
         String org = organisation("Contoso headless");
