@@ -1,0 +1,145 @@
+package dev.mailbridge.core.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mailbridge.core.connect.MailboxServices;
+import dev.mailbridge.core.model.ConnectionSettings;
+import dev.mailbridge.core.model.Mailbox;
+import dev.mailbridge.core.model.SignInMode;
+import dev.mailbridge.core.store.Stores;
+import dev.mailbridge.core.store.TestDatabases;
+import dev.mailbridge.core.vault.KeyRing;
+import dev.mailbridge.core.vault.Vault;
+import dev.mailbridge.emulator.Emulator;
+import dev.mailbridge.emulator.junit.EmulatorExtension;
+import dev.mailbridge.identity.Secret;
+import dev.mailbridge.identity.http.HttpSettings;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Incremental sync against the emulator's EWS, on both databases. */
+class MailboxSyncTest {
+    @RegisterExtension
+    static final EmulatorExtension EMULATOR = EmulatorExtension.withDefaults();
+
+    Emulator emulator;
+    String address;
+
+    @BeforeEach
+    void mailbox() {
+        emulator = EMULATOR.emulator();
+        emulator.exchange().faults().reset();
+        // A mailbox of this test's own, so tests never see each other's mail.
+        address = "sync." + UUID.randomUUID().toString().substring(0, 8) + "@northwind.local";
+        emulator.exchange().mailboxes().createMailbox(address, "Sync test", "0b1e0b1e-0000-4000-8000-000000000001");
+    }
+
+    record Fixture(Stores stores, MailboxSync sync, Mailbox mailbox) {}
+
+    Fixture fixture(TestDatabases.Kind kind) throws Exception {
+        Stores stores = new Stores(TestDatabases.open(kind), new Vault(KeyRing.of(KeyRing.newKey())), emulator.clock());
+        MailboxServices services =
+                new MailboxServices(stores, emulator.clock(), HttpSettings.defaults(), Duration.ofDays(7));
+        UUID org =
+                services.connections().createOrganisation("Northwind", "test").id();
+        UUID conn = services.connections()
+                .create(
+                        org,
+                        ConnectionSettings.builder("Service", SignInMode.BASIC_IMPERSONATED)
+                                .ewsUrl(emulator.loginUrl() + "/EWS/Exchange.asmx")
+                                .username("ews.service@northwind.local")
+                                .password(Secret.of("Ews-Service1!"))
+                                .trustedCaPem(Files.readString(emulator.caCertificate()))
+                                .build(),
+                        "test")
+                .id();
+        Mailbox m = services.connections().addMailbox(conn, address, Optional.empty(), "test");
+        return new Fixture(stores, new MailboxSync(stores, services.access(), emulator.clock()), m);
+    }
+
+    void deliver(int n, String prefix) {
+        for (int i = 0; i < n; i++) {
+            String mime = "From: sender@example.com\r\nTo: " + address + "\r\nSubject: " + prefix + " " + i
+                    + "\r\nMessage-ID: <" + prefix + "." + i + "." + UUID.randomUUID() + "@example.com>\r\n"
+                    + "Content-Type: text/plain; charset=utf-8\r\n\r\nBody " + i + "\r\n";
+            emulator.exchange().store().deliver(address, mime.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** Collects each message's subject from its MIME. */
+    static final class Collector implements MessageSink {
+        final List<String> subjects = new ArrayList<>();
+
+        @Override
+        public void accept(Mailbox mailbox, String itemId, java.nio.file.Path mime) throws Exception {
+            String text = Files.readString(mime);
+            int at = text.indexOf("Subject: ");
+            subjects.add(text.substring(at + 9, text.indexOf('\r', at)));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
+    void handsOnEachNewMessageOnceAcrossPagesResyncsAndFailures(TestDatabases.Kind kind) throws Exception {
+        Fixture f = fixture(kind);
+        deliver(600, "first");
+        Collector sink = new Collector();
+
+        MailboxSync.Result first = f.sync().syncOnce(f.mailbox().id(), sink, false);
+        assertThat(first.newMessages()).isEqualTo(600);
+        assertThat(first.pages()).as("512 changes per page at most").isGreaterThanOrEqualTo(2);
+        assertThat(sink.subjects).hasSize(600).doesNotHaveDuplicates();
+
+        deliver(3, "second");
+        MailboxSync.Result next = f.sync().syncOnce(f.mailbox().id(), sink, false);
+        assertThat(next.newMessages()).isEqualTo(3);
+        assertThat(sink.subjects).hasSize(603).contains("second 0", "second 2");
+
+        // Exchange forgets every sync state: a full resync hands on only what is new.
+        emulator.exchange().store().invalidateSyncStates();
+        deliver(1, "third");
+        MailboxSync.Result resync = f.sync().syncOnce(f.mailbox().id(), sink, false);
+        assertThat(resync.restarted()).isTrue();
+        assertThat(resync.newMessages()).isEqualTo(1);
+        assertThat(resync.alreadyReceived()).isEqualTo(603);
+        assertThat(sink.subjects).hasSize(604).doesNotHaveDuplicates();
+
+        // The sink fails mid-page: nothing of that page is recorded, the next pass hands it on again.
+        deliver(2, "fourth");
+        assertThatThrownBy(() -> f.sync()
+                        .syncOnce(
+                                f.mailbox().id(),
+                                (m, id, mime) -> {
+                                    throw new IllegalStateException("outbox unavailable");
+                                },
+                                false))
+                .hasMessageContaining("outbox unavailable");
+        MailboxSync.Result retry = f.sync().syncOnce(f.mailbox().id(), sink, false);
+        assertThat(retry.newMessages()).isEqualTo(2);
+        assertThat(sink.subjects).hasSize(606).doesNotHaveDuplicates().contains("fourth 0", "fourth 1");
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
+    void startFromNowSkipsWhatIsAlreadyThere(TestDatabases.Kind kind) throws Exception {
+        Fixture f = fixture(kind);
+        deliver(5, "old");
+        Collector sink = new Collector();
+        assertThat(f.sync().syncOnce(f.mailbox().id(), sink, true).newMessages())
+                .isZero();
+        deliver(2, "new");
+        assertThat(f.sync().syncOnce(f.mailbox().id(), sink, true).newMessages())
+                .isEqualTo(2);
+        assertThat(sink.subjects).containsExactlyInAnyOrder("new 0", "new 1");
+    }
+}
