@@ -2,15 +2,11 @@ package dev.mailbridge.bench;
 
 import dev.mailbridge.ews.EwsClient;
 import dev.mailbridge.ews.EwsProtocol;
-import dev.mailbridge.ews.Outcome;
-import dev.mailbridge.ews.Responses;
+import dev.mailbridge.ews.MimeDownload;
 import dev.mailbridge.ews.SignIn;
 import dev.mailbridge.ews.model.FolderRef;
-import dev.mailbridge.ews.model.Item;
 import dev.mailbridge.ews.model.ItemChange;
 import dev.mailbridge.ews.model.ItemId;
-import dev.mailbridge.ews.ops.GetItem;
-import dev.mailbridge.ews.ops.ItemShape;
 import dev.mailbridge.ews.ops.ItemSync;
 import dev.mailbridge.identity.Secret;
 import dev.mailbridge.identity.credential.BasicCredential;
@@ -33,7 +29,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import microsoft.exchange.webservices.data.core.ExchangeService;
 import microsoft.exchange.webservices.data.core.PropertySet;
@@ -60,7 +59,7 @@ final class EwsSync {
     static final String CLIENT_THREAD = "ews-sync-client";
     static final List<String> CLIENTS = List.of("mailbridge", "ews-java-api", "replay");
 
-    record Options(int messages, int batch, int rounds, List<String> clients, Path out) {}
+    record Options(int messages, int batch, int inFlight, int rounds, List<String> clients, Path out) {}
 
     /** One client's run: messages, MIME bytes received, wall time, CPU and allocation by side. */
     record Run(
@@ -83,17 +82,20 @@ final class EwsSync {
 
     static String usage() {
         return """
-                Usage: bench ews-sync [--messages N] [--batch N] [--rounds N] [--clients LIST] [--out FILE]
+                Usage: bench ews-sync [--messages N] [--batch N] [--in-flight N] [--rounds N] [--clients LIST] [--out FILE]
                   Initial sync of a mailbox of N messages (default 20000, 5-20 KB each) from the emulator:
                   SyncFolderItems (IdOnly, 512/page) then GetItem with MimeContent in batches of --batch
-                  (default 10). Clients (default all, in this order, each round): mailbridge, ews-java-api,
-                  replay (raw requests, bodies discarded: the emulator's serving rate). --rounds (default 3):
-                  the median round per client is shown.""";
+                  (default 10, every client). GetItem requests in flight (--in-flight, default 4): mailbridge
+                  (MimeDownload) and replay; ews-java-api always sends one at a time, as bindToItems does.
+                  Clients (default all, in this order, each round): mailbridge, ews-java-api, replay (raw
+                  requests, bodies discarded: the emulator's serving rate). --rounds (default 3): the median
+                  round per client is shown.""";
     }
 
     static Options parse(String[] args) {
         int messages = 20_000;
         int batch = 10;
+        int inFlight = 4;
         int rounds = 3;
         List<String> clients = CLIENTS;
         Path out = null;
@@ -109,6 +111,7 @@ final class EwsSync {
             switch (a) {
                 case "--messages" -> messages = Integer.parseInt(v);
                 case "--batch" -> batch = Integer.parseInt(v);
+                case "--in-flight" -> inFlight = Integer.parseInt(v);
                 case "--rounds" -> rounds = Integer.parseInt(v);
                 case "--clients" -> clients = List.of(v.split(","));
                 case "--out" -> out = Path.of(v);
@@ -120,10 +123,11 @@ final class EwsSync {
                 throw new IllegalArgumentException("unknown client " + c + " (known: " + CLIENTS + ")");
             }
         }
-        if (messages < 1 || batch < 1 || batch > 512 || rounds < 1) {
-            throw new IllegalArgumentException("--messages, --batch (1-512) and --rounds must be positive");
+        if (messages < 1 || batch < 1 || batch > 512 || rounds < 1 || inFlight < 1 || inFlight > 10) {
+            throw new IllegalArgumentException(
+                    "--messages, --batch (1-512), --in-flight (1-10) and --rounds must be positive");
         }
-        return new Options(messages, batch, rounds, clients, out);
+        return new Options(messages, batch, inFlight, rounds, clients, out);
     }
 
     static void main(String[] args) throws Exception {
@@ -162,9 +166,9 @@ final class EwsSync {
                 for (String client : o.clients()) {
                     System.gc();
                     Run r = measure(client, () -> switch (client) {
-                        case "mailbridge" -> mailbridge(f.ews, o.batch());
+                        case "mailbridge" -> mailbridge(f.ews, o.batch(), o.inFlight());
                         case "ews-java-api" -> ewsJavaApi(f.ews, o.batch());
-                        default -> replay(f, o.batch());
+                        default -> replay(f, o.batch(), o.inFlight());
                     });
                     if (r.messages() != o.messages()) {
                         throw new IllegalStateException(
@@ -199,6 +203,7 @@ final class EwsSync {
         Map<Long, long[]> before = threadCounters();
         long process0 = processCpu();
         long t0 = System.nanoTime();
+        Map<Long, long[]> clientSide = new java.util.concurrent.ConcurrentHashMap<>();
         Thread t = new Thread(
                 () -> {
                     try {
@@ -206,15 +211,12 @@ final class EwsSync {
                     } catch (Throwable e) {
                         result[0] = e;
                     }
+                    // This thread's own counters, read as it ends (it is gone when measure reads the rest).
+                    clientSide.putAll(threadCounters(CLIENT_THREAD));
                 },
                 CLIENT_THREAD + "-" + client);
         t.start();
-        // Counters of the client thread must be read while it is alive: sample just before it ends.
-        Map<Long, long[]> clientSide = new HashMap<>();
-        while (t.isAlive()) {
-            t.join(50);
-            clientSide.putAll(threadCounters(CLIENT_THREAD));
-        }
+        t.join();
         long wall = System.nanoTime() - t0;
         long process = processCpu() - process0;
         if (result[0] instanceof Throwable e) {
@@ -290,64 +292,62 @@ final class EwsSync {
         return -1;
     }
 
-    /** Counts and discards. */
-    static final class CountingSink extends OutputStream {
-        long bytes;
-
-        @Override
-        public void write(int b) {
-            bytes++;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            bytes += len;
-        }
-    }
-
     // ----- the clients -----
 
-    static Work mailbridge(URI ews, int batch) {
-        AtomicInteger n = new AtomicInteger();
-        ExecutorService pool = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, CLIENT_THREAD + "-http-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            HttpClient http = HttpSettings.builder()
-                    .build()
-                    .newHttpClientBuilder()
-                    .version(HttpClient.Version.HTTP_1_1)
-                    .executor(pool)
-                    .build();
-            EwsClient client = EwsProtocol.builder(ews)
-                    .httpClient(http)
-                    .build()
-                    .client(SignIn.basic(BasicCredential.of(EwsFixtures.NANCY, Secret.of(EwsFixtures.NANCY_PASSWORD))));
-            List<ItemId> ids = new ArrayList<>();
-            int[] requests = {0};
-            ItemSync.run(client, FolderRef.inbox(), null, (changes, state) -> {
-                requests[0]++;
-                for (ItemChange c : changes) {
-                    if (c instanceof ItemChange.Create create) {
-                        ids.add(create.itemId());
-                    }
+    /**
+     * Client-side worker threads (the JDK HTTP client's executor, MIME download workers, replay
+     * workers), named as the client's, kept alive for the whole benchmark: a thread that ended during
+     * a run would take its CPU and allocation counters with it.
+     */
+    private static final ExecutorService CLIENT_POOL = new ThreadPoolExecutor(
+            0, Integer.MAX_VALUE, 1, TimeUnit.HOURS, new SynchronousQueue<>(), new ThreadFactory() {
+                private final AtomicInteger n = new AtomicInteger();
+
+                @Override
+                public Thread newThread(Runnable r) {
+                    Thread t = new Thread(r, CLIENT_THREAD + "-pool-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
                 }
             });
-            CountingSink sink = new CountingSink();
-            for (int i = 0; i < ids.size(); i += batch) {
-                List<ItemId> chunk = ids.subList(i, Math.min(ids.size(), i + batch));
-                Responses<Item> r = client.execute(new GetItem(chunk, ItemShape.mime(), position -> sink));
-                requests[0]++;
-                for (Outcome<Item> outcome : r.outcomes()) {
-                    outcome.orThrow();
+
+    /** Discards MIME (the count comes from each item's {@code mimeBytes}); shared by all workers. */
+    private static final OutputStream DISCARD = new OutputStream() {
+        @Override
+        public void write(int b) {}
+
+        @Override
+        public void write(byte[] b, int off, int len) {}
+    };
+
+    static Work mailbridge(URI ews, int batch, int inFlight) {
+        HttpClient http = HttpSettings.builder()
+                .build()
+                .newHttpClientBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .executor(CLIENT_POOL)
+                .build();
+        EwsClient client = EwsProtocol.builder(ews)
+                .httpClient(http)
+                .build()
+                .client(SignIn.basic(BasicCredential.of(EwsFixtures.NANCY, Secret.of(EwsFixtures.NANCY_PASSWORD))));
+        List<ItemId> ids = new ArrayList<>();
+        int[] requests = {0};
+        ItemSync.run(client, FolderRef.inbox(), null, (changes, state) -> {
+            requests[0]++;
+            for (ItemChange c : changes) {
+                if (c instanceof ItemChange.Create create) {
+                    ids.add(create.itemId());
                 }
             }
-            return new Work(ids.size(), sink.bytes, requests[0]);
-        } finally {
-            pool.shutdownNow();
-        }
+        });
+        MimeDownload.Result r = MimeDownload.builder(client)
+                .batchSize(batch)
+                .inFlight(inFlight)
+                .executor(CLIENT_POOL)
+                .build()
+                .run(ids, id -> DISCARD);
+        return new Work(r.items(), r.mimeBytes(), requests[0] + r.requests());
     }
 
     static Work ewsJavaApi(URI ews, int batch) throws Exception {
@@ -393,7 +393,7 @@ final class EwsSync {
      * The same requests as raw bytes on the JDK client, responses discarded (SyncFolderItems pages
      * are read as text for their SyncState). MIME bytes here are the GetItem response bytes.
      */
-    static Work replay(EwsFixtures f, int batch) throws Exception {
+    static Work replay(EwsFixtures f, int batch, int inFlight) throws Exception {
         String auth = EwsFixtures.basic(EwsFixtures.NANCY, EwsFixtures.NANCY_PASSWORD);
         List<String> ids = new ArrayList<>();
         java.util.regex.Pattern itemId = java.util.regex.Pattern.compile("<t:ItemId Id=\"([^\"]+)\"");
@@ -410,13 +410,24 @@ final class EwsSync {
             state = EwsFixtures.syncState(page);
             last = EwsFixtures.includesLast(page);
         } while (!last);
-        long bytes = 0;
-        for (int i = 0; i < ids.size(); i += batch) {
-            bytes +=
-                    f.postDiscarding(EwsFixtures.getMimeRequest(ids.subList(i, Math.min(ids.size(), i + batch))), auth);
-            requests++;
+        // inFlight workers take the next batch as each finishes (as MimeDownload keeps them busy).
+        int batches = (ids.size() + batch - 1) / batch;
+        AtomicInteger next = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicLong bytes = new java.util.concurrent.atomic.AtomicLong();
+        List<java.util.concurrent.Future<?>> workers = new ArrayList<>();
+        for (int w = 0; w < Math.min(inFlight, batches); w++) {
+            workers.add(CLIENT_POOL.submit(() -> {
+                for (int b; (b = next.getAndIncrement()) < batches; ) {
+                    List<String> chunk = ids.subList(b * batch, Math.min(ids.size(), (b + 1) * batch));
+                    bytes.addAndGet(f.postDiscarding(EwsFixtures.getMimeRequest(chunk), auth));
+                }
+                return null;
+            }));
         }
-        return new Work(ids.size(), bytes, requests);
+        for (java.util.concurrent.Future<?> w : workers) {
+            w.get();
+        }
+        return new Work(ids.size(), bytes.get(), requests + batches);
     }
 
     // ----- report -----
@@ -425,7 +436,8 @@ final class EwsSync {
         StringBuilder b = new StringBuilder();
         b.append(String.format(
                 Locale.ROOT,
-                "%nRun %s: `bench ews-sync %s`; JDK %s, %d cores; %d messages, GetItem batches of %d, %d round(s),"
+                "%nRun %s: `bench ews-sync %s`; JDK %s, %d cores; %d messages, GetItem batches of %d,"
+                        + " %d in flight (mailbridge, replay; ews-java-api 1), %d round(s),"
                         + " median round (by msg/s) shown, min–max beside it.%n%n",
                 Instant.now().truncatedTo(ChronoUnit.SECONDS),
                 String.join(" ", args),
@@ -433,6 +445,7 @@ final class EwsSync {
                 Runtime.getRuntime().availableProcessors(),
                 o.messages(),
                 o.batch(),
+                o.inFlight(),
                 o.rounds()));
         b.append(
                 "| client | msg/s | msg/s min–max | wall s | requests | MB received (MIME decoded; replay: response bytes) "

@@ -9,9 +9,11 @@ import org.junit.jupiter.api.Test;
 class EwsSyncTest {
     @Test
     void everyClientSyncsTheWholeMailbox() throws Exception {
-        // 30 messages in batches of 7: a short last batch; run() fails unless each client got all 30.
+        // 30 messages in batches of 7, 3 in flight: a short last batch; run() fails unless each client got
+        // all 30.
         String report = EwsSync.run(
-                EwsSync.parse(new String[] {"--messages", "30", "--batch", "7", "--rounds", "1"}), new String[0]);
+                EwsSync.parse(new String[] {"--messages", "30", "--batch", "7", "--in-flight", "3", "--rounds", "1"}),
+                new String[0]);
         assertThat(report).contains("| mailbridge |", "| ews-java-api |", "| replay |");
     }
 
@@ -20,10 +22,13 @@ class EwsSyncTest {
         EwsSync.Options o = EwsSync.parse(new String[0]);
         assertThat(o.messages()).isEqualTo(20_000);
         assertThat(o.batch()).isEqualTo(10);
+        assertThat(o.inFlight()).isEqualTo(4);
         assertThat(EwsSync.parse(new String[] {"--help"})).isNull();
         assertThatThrownBy(() -> EwsSync.parse(new String[] {"--clients", "outlook"}))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> EwsSync.parse(new String[] {"--batch", "0"}))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> EwsSync.parse(new String[] {"--in-flight", "11"}))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

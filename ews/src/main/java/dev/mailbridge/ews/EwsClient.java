@@ -342,7 +342,13 @@ public final class EwsClient {
     private <R> R parse(EwsOperation<R> op, InputStream body, int status, long deadline) {
         ResponseContext ctx = new ResponseContext(status);
         R result;
-        try (XmlIn in = protocol.xml.read(body)) {
+        // The parser must not close the body: closing it before the JDK client has seen its end drops the
+        // connection, and (with requests in flight on other connections) can race with that connection
+        // being reused. The finally block reads what is left, then closes.
+        try (XmlIn in = protocol.xml.read(new FilterInputStream(body) {
+            @Override
+            public void close() {}
+        })) {
             if (!in.nextStart()) {
                 throw new EwsProtocolException("Exchange sent an empty response.", status, null);
             }
@@ -363,7 +369,7 @@ public final class EwsClient {
                 throw fault;
             }
         } finally {
-            drain(body);
+            finish(body);
         }
         if (ctx.serverBusy() != null) {
             Duration backOff = ctx.serverBusy().backOff().orElse(DEFAULT_BUSY_BACKOFF);
@@ -575,6 +581,26 @@ public final class EwsClient {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new EwsTransportException("Interrupted while backing off.", "", false, e);
+        }
+    }
+
+    /**
+     * Reads what is left of a parsed response (normally nothing, or a line break), so that the
+     * connection goes back to the pool, then closes it. Past 64 KiB of leftovers (a refused, hostile
+     * document) it gives up and closes, which drops the connection instead.
+     */
+    private static void finish(InputStream in) {
+        try (in) {
+            byte[] skip = new byte[512];
+            for (long left = 64 * 1024; left > 0; ) {
+                int n = in.read(skip, 0, (int) Math.min(skip.length, left));
+                if (n < 0) {
+                    return;
+                }
+                left -= n;
+            }
+        } catch (IOException e) {
+            // the connection will be discarded
         }
     }
 

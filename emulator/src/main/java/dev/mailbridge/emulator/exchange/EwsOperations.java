@@ -67,8 +67,11 @@ final class EwsOperations {
             "GetStreamingEvents",
             "Unsubscribe");
 
-    /** Runs one operation; returns the Body's child element. */
-    String run(Ctx ctx, El op) throws SoapFault {
+    /**
+     * Runs one operation; returns the Body's child element: a String, or for GetItem a {@link
+     * ReplyBody} (MIME goes out as stored bytes, assembled after the store's lock is released).
+     */
+    Object run(Ctx ctx, El op) throws SoapFault {
         return switch (op.name) {
             case "GetFolder" ->
                 perEach(op, "GetFolder", op.child("FolderIds"), "<m:Folders/>", id -> {
@@ -79,11 +82,7 @@ final class EwsOperations {
             case "CreateFolder" -> createFolder(ctx, op);
             case "SyncFolderHierarchy" -> syncHierarchy(ctx, op);
             case "FindItem" -> findItem(ctx, op);
-            case "GetItem" ->
-                perEach(op, "GetItem", op.child("ItemIds"), "<m:Items/>", id -> {
-                    Shape s = Shape.item(op.child("ItemShape"), false);
-                    return "<m:Items>" + ItemXml.itemXml(resolveItem(ctx, id), s) + "</m:Items>";
-                });
+            case "GetItem" -> getItem(ctx, op);
             case "SyncFolderItems" -> syncItems(ctx, op);
             case "CreateItem" -> createItem(ctx, op);
             case "SendItem" -> sendItem(ctx, op);
@@ -100,6 +99,32 @@ final class EwsOperations {
                         "The element '" + op.name + "' in namespace '" + op.ns + "' is not a supported EWS operation.",
                         op);
         };
+    }
+
+    /** GetItem: one response message per id, as {@link #perEach} would write them, into a {@link ReplyBody}. */
+    private ReplyBody getItem(Ctx ctx, El op) throws SoapFault {
+        El list = op.child("ItemIds");
+        if (list == null || list.children.isEmpty()) {
+            throw SoapFault.schema("The element 'GetItem' has incomplete content.", op);
+        }
+        Shape s = Shape.item(op.child("ItemShape"), false);
+        ReplyBody out = new ReplyBody();
+        StringBuilder b = out.text();
+        b.append(wrapStart("GetItem"));
+        for (El id : list.children) {
+            Item item;
+            try {
+                item = resolveItem(ctx, id);
+            } catch (EwsError e) {
+                b.append(error("GetItem", "Error", e, "<m:Items/>"));
+                continue;
+            }
+            b.append(successStart("GetItem")).append("<m:Items>");
+            ItemXml.itemXml(out, item, s);
+            b.append("</m:Items>").append(successEnd("GetItem"));
+        }
+        b.append(wrapEnd("GetItem"));
+        return out;
     }
 
     // ----- response plumbing -----
@@ -132,8 +157,15 @@ final class EwsOperations {
     }
 
     static String success(String name, String inner) {
-        return "<m:" + name + "ResponseMessage ResponseClass=\"Success\"><m:ResponseCode>NoError</m:ResponseCode>"
-                + inner + "</m:" + name + "ResponseMessage>";
+        return successStart(name) + inner + successEnd(name);
+    }
+
+    private static String successStart(String name) {
+        return "<m:" + name + "ResponseMessage ResponseClass=\"Success\"><m:ResponseCode>NoError</m:ResponseCode>";
+    }
+
+    private static String successEnd(String name) {
+        return "</m:" + name + "ResponseMessage>";
     }
 
     static String error(String name, String cls, EwsError e, String trailing) {
@@ -145,8 +177,15 @@ final class EwsOperations {
     }
 
     static String wrap(String name, List<String> msgs) {
-        return "<m:" + name + "Response xmlns:m=\"" + Xml.M + "\" xmlns:t=\"" + Xml.T + "\"><m:ResponseMessages>"
-                + String.join("", msgs) + "</m:ResponseMessages></m:" + name + "Response>";
+        return wrapStart(name) + String.join("", msgs) + wrapEnd(name);
+    }
+
+    private static String wrapStart(String name) {
+        return "<m:" + name + "Response xmlns:m=\"" + Xml.M + "\" xmlns:t=\"" + Xml.T + "\"><m:ResponseMessages>";
+    }
+
+    private static String wrapEnd(String name) {
+        return "</m:ResponseMessages></m:" + name + "Response>";
     }
 
     // ----- ids and access -----
@@ -503,7 +542,7 @@ final class EwsOperations {
                             }
                             List<Change> changes = new ArrayList<>();
                             for (Item i : f.items.values()) {
-                                if (ignore.contains(i.id())) {
+                                if (!ignore.isEmpty() && ignore.contains(i.id())) {
                                     continue;
                                 }
                                 if (i.enteredSeq > since) {

@@ -327,6 +327,11 @@ public final class ExchangeService implements EmulatorService {
                 stream.start(request, response, callback);
                 return;
             }
+            if (answer instanceof ReplyBody reply) {
+                // Assembled here, outside the store's lock: the MIME's base64 is copied in as stored bytes.
+                send(response, callback, reply.toBytes(envelopeStart(versionHeader), ENVELOPE_END));
+                return;
+            }
             send(response, callback, 200, envelope(versionHeader, (String) answer));
         } finally {
             counter.decrementAndGet();
@@ -506,10 +511,15 @@ public final class ExchangeService implements EmulatorService {
     }
 
     static String envelope(String header, String body) {
+        return envelopeStart(header) + body + ENVELOPE_END;
+    }
+
+    private static final String ENVELOPE_END = "</s:Body></s:Envelope>";
+
+    private static String envelopeStart(String header) {
         return "<?xml version=\"1.0\" encoding=\"utf-8\"?><s:Envelope xmlns:s=\"" + Xml.SOAP + "\">"
                 + (header == null ? "" : "<s:Header>" + header + "</s:Header>")
-                + "<s:Body xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\">"
-                + body + "</s:Body></s:Envelope>";
+                + "<s:Body xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\">";
     }
 
     private static void fault(Response response, Callback callback, String header, SoapFault f) {
@@ -524,6 +534,13 @@ public final class ExchangeService implements EmulatorService {
         response.getHeaders().put("request-id", java.util.UUID.randomUUID().toString());
         response.getHeaders().put("X-FEServer", "EMULATOR");
         dev.mailbridge.emulator.server.Responses.send(response, callback, status, type, body);
+    }
+
+    /** A 200 SOAP response already in bytes. */
+    private static void send(Response response, Callback callback, byte[] xml) {
+        response.getHeaders().put("request-id", java.util.UUID.randomUUID().toString());
+        response.getHeaders().put("X-FEServer", "EMULATOR");
+        dev.mailbridge.emulator.server.Responses.send(response, callback, 200, "text/xml; charset=utf-8", xml);
     }
 
     static ObjectNode json() {

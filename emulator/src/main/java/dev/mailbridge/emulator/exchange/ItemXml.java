@@ -6,6 +6,7 @@ import dev.mailbridge.emulator.exchange.MailStore.Ids;
 import dev.mailbridge.emulator.exchange.MailStore.Item;
 import dev.mailbridge.emulator.exchange.Xml.El;
 import jakarta.mail.internet.InternetAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
@@ -251,16 +252,33 @@ final class ItemXml {
     }
 
     static String itemXml(Item i, Shape s) {
-        StringBuilder b = new StringBuilder("<t:Message>");
+        StringBuilder b = new StringBuilder(256);
+        itemXml(b, null, i, s);
+        return b.toString();
+    }
+
+    /** Appends the item to {@code out}'s text, its MimeContent as the stored base64 bytes. */
+    static void itemXml(ReplyBody out, Item i, Shape s) {
+        itemXml(out.text(), out, i, s);
+    }
+
+    /** Appends the item to {@code b}, which is {@code mimeOut}'s text when {@code mimeOut} is given. */
+    private static void itemXml(StringBuilder b, ReplyBody mimeOut, Item i, Shape s) {
+        b.append("<t:Message>");
         for (String p : ITEM_ORDER) {
             if (!s.props().contains(p)) {
                 continue;
             }
             switch (p) {
-                case "MimeContent" ->
-                    b.append("<t:MimeContent CharacterSet=\"UTF-8\">")
-                            .append(Base64.getEncoder().encodeToString(i.mime))
-                            .append("</t:MimeContent>");
+                case "MimeContent" -> {
+                    b.append("<t:MimeContent CharacterSet=\"UTF-8\">");
+                    if (mimeOut != null) {
+                        mimeOut.mime(i.mimeContent());
+                    } else {
+                        b.append(new String(i.mimeContent().base64(), StandardCharsets.ISO_8859_1));
+                    }
+                    b.append("</t:MimeContent>");
+                }
                 case "ItemId" ->
                     b.append("<t:ItemId Id=\"")
                             .append(i.id())
@@ -373,7 +391,7 @@ final class ItemXml {
                 default -> {}
             }
         }
-        return b.append("</t:Message>").toString();
+        b.append("</t:Message>");
     }
 
     private static String topic(String subject) {

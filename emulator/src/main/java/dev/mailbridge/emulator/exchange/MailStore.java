@@ -181,6 +181,32 @@ public final class MailStore {
 
     record Tombstone(String itemId, long seq, long enteredSeq) {}
 
+    /**
+     * One MIME content as stored (never changed in place: a changed message gets a new array) and its
+     * base64 form, encoded on first use and then kept. Thread-safe: two threads may both encode it
+     * once, with the same result.
+     */
+    static final class MimeContent {
+        final byte[] raw;
+        private volatile byte[] base64;
+
+        MimeContent(byte[] raw) {
+            this.raw = raw;
+        }
+
+        /** The base64 text (US-ASCII bytes, no line breaks) of the MIME; do not modify. */
+        byte[] base64() {
+            byte[] b = base64;
+            if (b == null) {
+                b = Base64.getEncoder().encode(raw);
+                base64 = b;
+            }
+            return b;
+        }
+    }
+
+    private record IdMemo(String key, String id) {}
+
     /** An attachment taken from the MIME. */
     record Attachment(String id, String name, String contentType, String contentId, boolean inline, byte[] content) {}
 
@@ -232,8 +258,34 @@ public final class MailStore {
             this.mailbox = mailbox;
         }
 
+        /** The id of the current {@link #key}, kept: ids are asked for often (sync pages, Ignore lists). */
+        private IdMemo id;
+
+        /** The base64 form of {@link #mime}, encoded once per MIME content; see {@link #mimeContent()}. */
+        private MimeContent mimeContent;
+
         String id() {
-            return Ids.itemId(mailbox.key, key);
+            String k = key;
+            IdMemo m = id;
+            if (m == null || m.key() != k) {
+                m = new IdMemo(k, Ids.itemId(mailbox.key, k));
+                id = m;
+            }
+            return m.id();
+        }
+
+        /**
+         * The item's MIME as served in {@code MimeContent}: a new value whenever {@link #mime} is
+         * replaced (UpdateItem of the subject does that), the same one otherwise, so its base64 is
+         * encoded at most once per content. Call under the store's lock; the value may be used outside it.
+         */
+        MimeContent mimeContent() {
+            MimeContent m = mimeContent;
+            if (m == null || m.raw != mime) {
+                m = new MimeContent(mime);
+                mimeContent = m;
+            }
+            return m;
         }
 
         String changeKey() {

@@ -15,10 +15,14 @@ public final class Responses {
     }
 
     public static void send(Response response, Callback callback, int status, String contentType, String body) {
+        send(response, callback, status, contentType, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** {@code bytes} must be {@code contentType}'s encoding already; the array is not copied. */
+    public static void send(Response response, Callback callback, int status, String contentType, byte[] bytes) {
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store, no-cache");
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
         response.write(true, ByteBuffer.wrap(bytes), callback);
     }

@@ -18,6 +18,8 @@ import org.codehaus.stax2.XMLStreamReader2;
 public final class XmlIn implements AutoCloseable {
     private final XMLStreamReader2 r;
     private final int maxTextLength;
+    /** Reused for every base64 value of this document (it keeps its buffers). */
+    private Base64Sink base64;
 
     XmlIn(XMLStreamReader2 r, int maxTextLength) {
         this.r = r;
@@ -198,7 +200,12 @@ public final class XmlIn implements AutoCloseable {
      * never holding the whole value. Leaves the cursor on the end tag. Returns the decoded byte count.
      */
     public long base64To(OutputStream sink) {
-        Base64Sink decoder = new Base64Sink(sink);
+        Base64Sink decoder = base64;
+        if (decoder == null) {
+            decoder = new Base64Sink();
+            base64 = decoder;
+        }
+        decoder.start(sink);
         try {
             while (true) {
                 int e = next();

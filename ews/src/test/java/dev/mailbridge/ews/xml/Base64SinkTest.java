@@ -37,6 +37,49 @@ class Base64SinkTest {
     }
 
     @Test
+    void theBlockPathAgreesWithTheCarefulOneWhateverTheSegments() throws IOException {
+        Random random = new Random(2);
+        for (int len : new int[] {47, 48, 49, 50, 3071, 3072, 3073, 13_337, 250_000}) {
+            byte[] data = new byte[len];
+            random.nextBytes(data);
+            String oneLine = Base64.getEncoder().encodeToString(data);
+            for (int piece : new int[] {63, 64, 65, 255, 257, 1023, 4095, 4096, 4097, 5000, 8191}) {
+                assertThat(decodeInPieces(oneLine, piece)).as(len + "/" + piece).isEqualTo(data);
+            }
+            // a line break late in the value: blocks before it, the careful path after
+            String broken =
+                    oneLine.substring(0, oneLine.length() / 2) + "\r\n" + oneLine.substring(oneLine.length() / 2);
+            assertThat(decodeInPieces(broken, 4096)).isEqualTo(data);
+            // reused for a second value
+            ByteArrayOutputStream a = new ByteArrayOutputStream();
+            ByteArrayOutputStream b = new ByteArrayOutputStream();
+            Base64Sink sink = new Base64Sink(a);
+            sink.accept(broken.toCharArray(), 0, broken.length());
+            sink.finish();
+            sink.start(b);
+            sink.accept(oneLine.toCharArray(), 0, oneLine.length());
+            assertThat(sink.finish()).isEqualTo(len);
+            assertThat(a.toByteArray()).isEqualTo(data);
+            assertThat(b.toByteArray()).isEqualTo(data);
+        }
+    }
+
+    @Test
+    void theBlockPathRefusesWhatTheCarefulOneRefuses() {
+        String block = "QUJD".repeat(300);
+        // a non-ASCII letter that would narrow to an alphabet byte ('\u0141' & 0xff == 'A')
+        assertThatThrownBy(() -> decodeInPieces(block + "\u0141UJD" + block, 5000))
+                .isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> decodeInPieces(block + "QUJ*" + block, 5000)).isInstanceOf(IOException.class);
+        // padding inside a block, more data after it
+        assertThatThrownBy(() -> decodeInPieces("QUJD".repeat(15) + "QQ==" + block, 5000))
+                .isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> decodeInPieces(block + "QQ==" + "QUJD".repeat(16), 64))
+                .isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> decodeInPieces(block + "QUJ", 5000)).isInstanceOf(IOException.class);
+    }
+
+    @Test
     void refusesInvalidCharactersAndTruncation() {
         assertThatThrownBy(() -> decodeInPieces("QUJD*A==", 3)).isInstanceOf(IOException.class);
         assertThatThrownBy(() -> decodeInPieces("QUJDR", 3)).isInstanceOf(IOException.class);
