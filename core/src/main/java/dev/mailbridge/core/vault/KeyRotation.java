@@ -19,7 +19,8 @@ public final class KeyRotation {
             new SealedColumn("connection", "certificate_sealed", "connection/", "/certificate"),
             new SealedColumn("connection", "password_sealed", "connection/", "/password"),
             new SealedColumn("connection", "proxy_password_sealed", "connection/", "/proxy_password"),
-            new SealedColumn("mailbox", "refresh_token_sealed", "mailbox/", "/refresh_token"));
+            new SealedColumn("mailbox", "refresh_token_sealed", "mailbox/", "/refresh_token"),
+            new SealedColumn("delivery_target", "secret_sealed", "delivery_target/", "/secret"));
 
     public record Result(int resealed, String activeKeyId, List<String> retiredKeyIds) {}
 
