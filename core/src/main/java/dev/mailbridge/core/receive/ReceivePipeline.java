@@ -1,0 +1,63 @@
+package dev.mailbridge.core.receive;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mailbridge.core.deliver.EventType;
+import dev.mailbridge.core.deliver.Outbox;
+import dev.mailbridge.core.deliver.OutboxEvent;
+import dev.mailbridge.core.message.MessageJson;
+import dev.mailbridge.core.message.MimeParser;
+import dev.mailbridge.core.message.ReceivedMessage;
+import dev.mailbridge.core.model.Mailbox;
+import dev.mailbridge.core.rules.Decision;
+import dev.mailbridge.core.rules.RuleSet;
+import dev.mailbridge.core.sync.MessageSink;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * What happens to each newly synced message: parsed from its MIME, judged by the mailbox's rules, and
+ * if delivered, queued as {@code message.received} for every delivery target, all inside the sync's
+ * transaction (so "received" and "queued" commit together). The idempotency key is the mailbox and the
+ * item ID: every attempt of every target carries the same key for the same message.
+ */
+public final class ReceivePipeline implements MessageSink {
+    private final MimeParser parser;
+    private final Function<UUID, RuleSet> rules;
+    private final Outbox outbox;
+
+    /** @param rules the rule set of a mailbox (by mailbox ID) */
+    public ReceivePipeline(MimeParser parser, Function<UUID, RuleSet> rules, Outbox outbox) {
+        this.parser = Objects.requireNonNull(parser);
+        this.rules = Objects.requireNonNull(rules);
+        this.outbox = Objects.requireNonNull(outbox);
+    }
+
+    /** The stable key of a received message: the same on every attempt and after any resync. */
+    public static String key(UUID mailboxId, String itemId) {
+        return OutboxEvent.keyOf(EventType.MESSAGE_RECEIVED.wireName(), mailboxId.toString(), itemId);
+    }
+
+    @Override
+    public void accept(Mailbox mailbox, String itemId, Path mime) throws Exception {
+        ReceivedMessage message;
+        try (InputStream in = Files.newInputStream(mime)) {
+            message = parser.parse(in, mailbox.address(), itemId);
+        }
+        Decision decision = rules.apply(mailbox.id()).evaluate(message);
+        if (!decision.deliver()) {
+            return;
+        }
+        ObjectNode data = MessageJson.mapper().valueToTree(message);
+        data.put("label", decision.label());
+        data.put("rule", decision.rule());
+        outbox.enqueueToAll(OutboxEvent.of(
+                EventType.MESSAGE_RECEIVED,
+                key(mailbox.id(), itemId),
+                mailbox.id(),
+                MessageJson.mapper().writeValueAsString(data)));
+    }
+}
