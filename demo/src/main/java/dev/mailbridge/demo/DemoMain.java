@@ -32,32 +32,64 @@ public final class DemoMain {
 
     private DemoMain() {}
 
+    /** The running demo: close it to stop both. */
+    public record Running(Emulator emulator, ConfigurableApplicationContext server) implements AutoCloseable {
+        @Override
+        public void close() {
+            server.close();
+            emulator.close();
+        }
+    }
+
     public static void main(String[] args) throws IOException {
         Path root = Path.of(args.length > 0 ? args[0] : ".mailbridge/demo");
         int port = Integer.parseInt(System.getProperty("mailbridge.demo.port", "8080"));
-        Emulator emulator = Emulator.start(EmulatorOptions.builder()
-                .httpsPort(Integer.parseInt(System.getProperty("mailbridge.demo.emulator-port", "8443")))
-                .stateDir(root.resolve("emulator"))
-                .build());
-        emulator.writeDescribe(root.resolve("emulator.json"));
-        ConfigurableApplicationContext server = SpringApplication.run(
-                MailbridgeServer.class,
-                "--mailbridge.data-dir=" + root.resolve("server"),
-                "--mailbridge.public-base-url=http://localhost:" + port,
-                "--server.port=" + port);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            emulator.close();
-        }));
-        seed(server, emulator);
+        int emulatorPort = Integer.parseInt(System.getProperty("mailbridge.demo.emulator-port", "8443"));
+        Running demo = start(root, port, emulatorPort);
+        Runtime.getRuntime().addShutdownHook(new Thread(demo::close));
         System.out.println();
         System.out.println("Mailbridge demo is running.");
         System.out.println(
                 "  Mailbridge:  http://localhost:" + port + "   (sign in as " + ADMIN + " / " + ADMIN_PASSWORD + ")");
-        System.out.println("  Emulator:    " + emulator.loginUrl() + "   (mailbox sign-in: adele.vance@contoso"
-                + ".onmicrosoft.com / Adele-Passw0rd!)");
+        System.out.println("  Emulator:    " + demo.emulator().loginUrl()
+                + "   (mailbox sign-in: adele.vance@contoso.onmicrosoft.com / Adele-Passw0rd!)");
         System.out.println("  State:       " + root.toAbsolutePath() + "   (delete it to start over)");
         System.out.println("Press Ctrl-C to stop.");
+    }
+
+    /** Starts the emulator and the server (port 0 = a free one for the emulator), seeded on first start. */
+    public static Running start(Path root, int port, int emulatorPort) throws IOException {
+        Emulator emulator = Emulator.start(EmulatorOptions.builder()
+                .httpsPort(emulatorPort)
+                .stateDir(root.resolve("emulator"))
+                .build());
+        try {
+            emulator.writeDescribe(root.resolve("emulator.json"));
+            registerRedirectUri(emulator, "http://localhost:" + port + "/oauth2/callback");
+            ConfigurableApplicationContext server = SpringApplication.run(
+                    MailbridgeServer.class,
+                    "--mailbridge.data-dir=" + root.resolve("server"),
+                    "--mailbridge.public-base-url=http://localhost:" + port,
+                    "--server.port=" + port);
+            seed(server, emulator);
+            return new Running(emulator, server);
+        } catch (RuntimeException | IOException e) {
+            emulator.close();
+            throw e;
+        }
+    }
+
+    /** The server's callback in the emulated app registration, as an admin does in Entra (any port). */
+    static void registerRedirectUri(Emulator emulator, String uri) {
+        var directory = emulator.entra().directory();
+        var app = directory.app("contoso.onmicrosoft.com", "c0a7c0a7-0000-4000-8000-0000000000a1");
+        var patch = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        var uris = patch.putArray("redirectUris");
+        app.redirectUris().forEach(u -> uris.add(u.uri()));
+        if (app.redirectUris().stream().noneMatch(u -> u.uri().equals(uri))) {
+            uris.add(uri);
+            directory.patchApp("contoso.onmicrosoft.com", "c0a7c0a7-0000-4000-8000-0000000000a1", patch);
+        }
     }
 
     /** First start only: an admin, an organisation and one connection per sign-in mode. */
