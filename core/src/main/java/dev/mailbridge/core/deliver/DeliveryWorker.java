@@ -129,12 +129,15 @@ public final class DeliveryWorker implements AutoCloseable {
     private void poll() {
         while (running) {
             int claimed = 0;
+            int held = 0; // permits taken and not yet handed to deliveries: given back if claiming fails
             try {
                 free.acquire();
                 int permits = 1 + free.drainPermits();
+                held = permits;
                 int want = Math.min(permits, options.batch());
                 List<OutboxEntry> rows = running ? outbox.claim(options.name(), want, options.lease()) : List.of();
                 free.release(permits - rows.size());
+                held = 0;
                 claimed = rows.size();
                 for (OutboxEntry row : rows) {
                     pool.execute(() -> {
@@ -152,6 +155,7 @@ public final class DeliveryWorker implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
+                free.release(held);
                 log.warn("claiming from the outbox failed; trying again: {}", e.getMessage());
             }
             if (claimed == 0) {
@@ -252,7 +256,12 @@ public final class DeliveryWorker implements AutoCloseable {
         running = false;
         wake();
         try {
-            poller.join(options.shutdownGrace().toMillis());
+            // the poller may be waiting for a free delivery thread: it claims nothing more, so interrupt it
+            poller.join(Math.min(options.shutdownGrace().toMillis(), 1000));
+            if (poller.isAlive()) {
+                poller.interrupt();
+                poller.join(options.shutdownGrace().toMillis());
+            }
             pool.shutdown();
             if (!pool.awaitTermination(options.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
                 pool.shutdownNow();

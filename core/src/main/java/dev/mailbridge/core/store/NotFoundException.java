@@ -7,4 +7,9 @@ public final class NotFoundException extends RuntimeException {
     public NotFoundException(String what, UUID id) {
         super("no " + what + " with ID " + id);
     }
+
+    /** For rows with a numeric ID (outbox events). */
+    public NotFoundException(String what, long id) {
+        super("no " + what + " with ID " + id);
+    }
 }

@@ -19,10 +19,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -36,6 +38,20 @@ import java.util.UUID;
 public final class MailboxSync {
     /** What one pass did. */
     public record Result(int newMessages, int alreadyReceived, int pages, boolean restarted) {}
+
+    /**
+     * Where a mailbox's sync of its current incoming folder stands.
+     *
+     * @param lastSyncAt the end of the last successful pass
+     * @param lastError the reason the last pass failed; empty once a pass succeeded again
+     * @param receivedCount messages handed on so far
+     */
+    public record SyncStatus(
+            UUID mailboxId,
+            String folder,
+            Optional<Instant> lastSyncAt,
+            Optional<String> lastError,
+            long receivedCount) {}
 
     private final Stores stores;
     private final MailboxAccess access;
@@ -60,9 +76,9 @@ public final class MailboxSync {
         var stored = syncs.get(m.id(), folderKey);
         String state = stored.flatMap(SyncStore.FolderSync::syncState).orElse(null);
         boolean deliver = !(startFromNow && state == null);
-        EwsClient ews = access.ews(m.id());
         int[] counts = new int[2];
         try {
+            EwsClient ews = access.ews(m.id());
             ItemSync.Result r = ItemSync.run(ews, folder, state, (changes, newState) -> {
                 Map<String, Path> downloaded = deliver ? download(ews, m, changes) : Map.of();
                 try {
@@ -99,9 +115,17 @@ public final class MailboxSync {
             });
             return new Result(counts[0], counts[1], r.pages(), r.restarted());
         } catch (RuntimeException e) {
-            syncs.recordError(m.id(), folderKey, String.valueOf(e.getMessage()));
+            syncs.recordError(m.id(), folderKey, errorText(e));
             throw e;
         }
+    }
+
+    /** The sync status of the mailbox's current incoming folder; empty before its first pass. */
+    public Optional<SyncStatus> status(UUID mailboxId) {
+        Mailbox m = stores.mailboxes().get(mailboxId).orElseThrow(() -> new NotFoundException("mailbox", mailboxId));
+        String folderKey = folderKey(m);
+        return syncs.get(m.id(), folderKey)
+                .map(f -> new SyncStatus(m.id(), folderKey, f.lastSyncAt(), f.lastError(), f.received()));
     }
 
     /** MIME of the page's new items, each in a temporary file (streamed, never whole in memory). */
@@ -131,6 +155,11 @@ public final class MailboxSync {
             out.values().forEach(MailboxSync::deleteQuietly);
             throw e;
         }
+    }
+
+    private static String errorText(RuntimeException e) {
+        String text = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return text.length() <= 2000 ? text : text.substring(0, 2000) + "...";
     }
 
     private static void deleteQuietly(Path p) {

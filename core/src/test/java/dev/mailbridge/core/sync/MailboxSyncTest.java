@@ -90,6 +90,32 @@ class MailboxSyncTest {
 
     @ParameterizedTest
     @EnumSource(TestDatabases.Kind.class)
+    void receiveSettingsAndSyncStatusAreStored(TestDatabases.Kind kind) throws Exception {
+        Fixture f = fixture(kind);
+        ReceiveSettings settings = new ReceiveSettings(f.stores().database(), emulator.clock());
+        UUID id = f.mailbox().id();
+        assertThat(settings.get(id)).isEmpty();
+        assertThat(settings.listEnabled()).isEmpty();
+        assertThat(settings.put(id, true, true).startFromNow()).isTrue();
+        assertThat(settings.listEnabled())
+                .extracting(ReceiveSettings.Setting::mailboxId)
+                .containsExactly(id);
+        ReceiveSettings.Setting off = settings.put(id, false, false);
+        assertThat(off.enabled()).isFalse();
+        assertThat(settings.get(id)).contains(off);
+        assertThat(settings.listEnabled()).isEmpty();
+
+        assertThat(f.sync().status(id)).isEmpty();
+        deliver(2, "status");
+        f.sync().syncOnce(id, new Collector(), false);
+        MailboxSync.SyncStatus status = f.sync().status(id).orElseThrow();
+        assertThat(status.receivedCount()).isEqualTo(2);
+        assertThat(status.lastSyncAt()).isPresent();
+        assertThat(status.lastError()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
     void handsOnEachNewMessageOnceAcrossPagesResyncsAndFailures(TestDatabases.Kind kind) throws Exception {
         Fixture f = fixture(kind);
         deliver(600, "first");

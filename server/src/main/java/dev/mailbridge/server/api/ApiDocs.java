@@ -20,7 +20,8 @@ import org.springframework.context.annotation.Configuration;
                         description = """
                                 Everything the admin web UI does, for scripts and other systems: organisations, \
                                 connections, mailboxes, Authorize, Refresh, Test Connection, history, folder \
-                                mapping, users, API keys, the audit log and settings.
+                                mapping, receiving mail, delivery targets and dead letters, users, API keys, the audit \
+                                log and settings.
 
                                 **Authentication.** Every endpoint needs an API key, sent as \
                                 `Authorization: Bearer mbk_...` (or `X-Api-Key: mbk_...`). An admin creates the \
@@ -54,6 +55,13 @@ import org.springframework.context.annotation.Configuration;
                     name = ApiDocs.MAILBOXES,
                     description = "Mailboxes of a connection: status, authorize, refresh, test, history, folders."),
             @Tag(
+                    name = ApiDocs.RECEIVE,
+                    description = "Receiving a mailbox's mail: enable, sync now, delivery counters and last sync."),
+            @Tag(
+                    name = ApiDocs.DELIVERY,
+                    description =
+                            "Where events go (webhooks, RabbitMQ); secrets are write-only. Dead letters and replay."),
+            @Tag(
                     name = ApiDocs.ADMIN,
                     description = "Users, API keys, the audit log and server settings (ADMIN scope).")
         })
@@ -76,4 +84,6 @@ class ApiDocs {
     static final String CONNECTIONS = "Connections";
     static final String MAILBOXES = "Mailboxes";
     static final String ADMIN = "Administration";
+    static final String RECEIVE = "Receive";
+    static final String DELIVERY = "Delivery";
 }

@@ -1,6 +1,10 @@
 package dev.mailbridge.server.api;
 
 import dev.mailbridge.core.connect.ConnectionTester;
+import dev.mailbridge.core.deliver.DeliveryTarget;
+import dev.mailbridge.core.deliver.EventType;
+import dev.mailbridge.core.deliver.OutboxEntry;
+import dev.mailbridge.core.deliver.TargetKind;
 import dev.mailbridge.core.model.ApiKey;
 import dev.mailbridge.core.model.AuditEntry;
 import dev.mailbridge.core.model.Connection;
@@ -427,6 +431,168 @@ final class ApiModels {
                     a.action(),
                     a.target(),
                     a.detail().orElse(null));
+        }
+    }
+
+    // ---- receiving and delivery
+
+    @Schema(description = """
+                    A delivery target. WEBHOOK: name, url, secret (optional: one is generated and shown once in the \
+                    answer), eventTypes. RABBITMQ: name, uri (amqp[s]://user@host:port/vhost, no password), \
+                    password, exchange (default "mailbridge"), routingKey (default: the event type). Secrets are \
+                    write-only.""")
+    record DeliveryTargetRequest(
+            @Schema(example = "Help desk", requiredMode = Schema.RequiredMode.REQUIRED)
+            String name,
+
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED)
+            TargetKind kind,
+
+            @Schema(description = "WEBHOOK: the URL events are POSTed to", example = "https://desk.example.com/hook")
+            String url,
+
+            @Schema(description = "RABBITMQ: the broker's URI without the password", example = "amqps://mb@mq:5671/%2F")
+            String uri,
+
+            @Schema(
+                    accessMode = Schema.AccessMode.WRITE_ONLY,
+                    description =
+                            "WEBHOOK: the HMAC-SHA256 signing secret, at least 16 characters; generated when left out")
+            String secret,
+
+            @Schema(accessMode = Schema.AccessMode.WRITE_ONLY, description = "RABBITMQ: the broker password")
+            String password,
+
+            @Schema(description = "RABBITMQ: the exchange (default mailbridge)")
+            String exchange,
+
+            @Schema(description = "RABBITMQ: a fixed routing key (default: the event type, e.g. message.received)")
+            String routingKey,
+
+            @Schema(
+                    description = "The events this target receives (wire names); empty or left out: all",
+                    example = "[\"message.received\"]")
+            Set<String> eventTypes) {}
+
+    @Schema(
+            description =
+                    "A delivery target as stored. The secret or password is never returned; secretSet says whether one is.")
+    record DeliveryTargetView(
+            UUID id,
+            String name,
+            TargetKind kind,
+
+            @Schema(description = "The webhook URL or the AMQP URI (no password)")
+            String url,
+
+            boolean secretSet,
+            String exchange,
+            String routingKey,
+            List<String> eventTypes,
+            boolean enabled,
+            Instant createdAt) {
+        static DeliveryTargetView of(DeliveryTarget t) {
+            return new DeliveryTargetView(
+                    t.id(),
+                    t.name(),
+                    t.kind(),
+                    t.url(),
+                    t.hasSecret(),
+                    t.exchange().orElse(null),
+                    t.routingKey().orElse(null),
+                    t.eventTypes().stream().map(EventType::wireName).sorted().toList(),
+                    t.enabled(),
+                    t.createdAt());
+        }
+    }
+
+    @Schema(description = """
+                    A new delivery target. `generatedSecret` is the webhook signing secret Mailbridge made because \
+                    none was given: shown this once, store it in the receiver now. Null when you gave one.""")
+    record CreatedDeliveryTarget(DeliveryTargetView target, String generatedSecret) {}
+
+    @Schema(description = "Whether the server receives this mailbox's mail; fields left out keep their value.")
+    record ReceiveRequest(
+            @Schema(description = "Poll the mailbox and deliver new mail")
+            Boolean enabled,
+
+            @Schema(
+                    description =
+                            "On the first pass, skip what is already in the folder: deliver only mail arriving from now")
+            Boolean startFromNow) {}
+
+    record ReceiveView(
+            UUID mailboxId,
+            boolean enabled,
+            boolean startFromNow,
+
+            @Schema(
+                    description =
+                            "Enabled and the mailbox's sign-in works (AUTHORIZED or EXPIRING): the scheduler polls it")
+            boolean active,
+
+            Instant updatedAt) {}
+
+    @Schema(description = "What one sync pass did.")
+    record SyncResultView(
+            UUID mailboxId,
+
+            @Schema(description = "New messages handed to the pipeline (queued unless the rules skipped them)")
+            int newMessages,
+
+            @Schema(description = "Items seen again after a resync, not delivered twice")
+            int alreadyReceived,
+
+            int pages,
+
+            @Schema(description = "Exchange refused the stored sync state and a full resync ran")
+            boolean restarted) {}
+
+    @Schema(description = "Delivery of a mailbox's events (over the outbox rows kept) and its last sync.")
+    record DeliveriesView(
+            UUID mailboxId,
+
+            @Schema(description = "Waiting or in flight, retries included")
+            long pending,
+
+            @Schema(description = "Pending whose last attempt failed")
+            long failing,
+
+            long delivered,
+
+            @Schema(description = "In the dead-letter list") long dead,
+
+            Instant lastDeliveredAt,
+            Instant lastSyncAt,
+
+            @Schema(description = "Why the last sync pass failed; null once one succeeded again")
+            String lastSyncError,
+
+            @Schema(description = "Messages handed on by sync so far")
+            long receivedCount) {}
+
+    @Schema(description = "An event whose delivery gave up (attempts ran out, or the receiver answered 410).")
+    record DeadLetterView(
+            long id,
+            String idempotencyKey,
+            String eventType,
+            UUID mailboxId,
+            UUID targetId,
+            Instant createdAt,
+            int attempts,
+            String lastError,
+            Integer lastStatus) {
+        static DeadLetterView of(OutboxEntry e) {
+            return new DeadLetterView(
+                    e.id(),
+                    e.idempotencyKey(),
+                    e.eventType().wireName(),
+                    e.mailboxId().orElse(null),
+                    e.targetId(),
+                    e.createdAt(),
+                    e.attempts(),
+                    e.lastError().orElse(null),
+                    e.lastStatus().orElse(null));
         }
     }
 }

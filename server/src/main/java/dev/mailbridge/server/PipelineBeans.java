@@ -1,0 +1,99 @@
+package dev.mailbridge.server;
+
+import dev.mailbridge.core.connect.MailboxServices;
+import dev.mailbridge.core.deliver.Backoff;
+import dev.mailbridge.core.deliver.DeliveryTargetStore;
+import dev.mailbridge.core.deliver.DeliveryWorker;
+import dev.mailbridge.core.deliver.Outbox;
+import dev.mailbridge.core.deliver.RabbitDeliverer;
+import dev.mailbridge.core.deliver.WebhookDeliverer;
+import dev.mailbridge.core.message.MimeParser;
+import dev.mailbridge.core.receive.ReceivePipeline;
+import dev.mailbridge.core.rules.RuleSet;
+import dev.mailbridge.core.store.Database;
+import dev.mailbridge.core.store.Stores;
+import dev.mailbridge.core.sync.MailboxSync;
+import dev.mailbridge.core.sync.ReceiveSettings;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The mail pipeline as beans: sync, receive pipeline, outbox, delivery targets, the deliverers and the
+ * delivery worker. The worker is started by {@link ReceiveScheduler} once the application is ready and
+ * closed on shutdown (deliveries in flight finish; unrecorded ones come back when their lease ends).
+ *
+ * <p>Rules: every mailbox uses {@link RuleSet#empty()} for now (every message is delivered, with the
+ * core's loop protection), until rules can be configured per mailbox.
+ */
+@Configuration(proxyBeanMethods = false)
+class PipelineBeans {
+
+    @Bean
+    DeliveryTargetStore deliveryTargets(Stores stores, Clock clock) {
+        return new DeliveryTargetStore(stores.database(), stores.vault(), clock);
+    }
+
+    /**
+     * @param maxAttempts attempts before an event goes to the dead letters
+     * @param retryBase the first retry's ceiling (full jitter), doubling up to {@code retryCap}
+     */
+    @Bean
+    Outbox outbox(
+            Database database,
+            Clock clock,
+            @Value("${mailbridge.delivery.max-attempts:12}") int maxAttempts,
+            @Value("${mailbridge.delivery.retry-base:PT5S}") Duration retryBase,
+            @Value("${mailbridge.delivery.retry-cap:PT1H}") Duration retryCap) {
+        return new Outbox(database, clock, new Outbox.Options(maxAttempts, new Backoff(retryBase, retryCap)));
+    }
+
+    @Bean(destroyMethod = "close")
+    WebhookDeliverer webhookDeliverer() {
+        // Signatures carry the real time: receivers check them against their own clocks.
+        return new WebhookDeliverer(Duration.ofSeconds(10), Duration.ofSeconds(15), Clock.systemUTC());
+    }
+
+    @Bean(destroyMethod = "close")
+    RabbitDeliverer rabbitDeliverer() {
+        return new RabbitDeliverer();
+    }
+
+    @Bean(destroyMethod = "close")
+    DeliveryWorker deliveryWorker(
+            Outbox outbox,
+            DeliveryTargetStore targets,
+            WebhookDeliverer webhook,
+            RabbitDeliverer rabbit,
+            @Value("${mailbridge.delivery.concurrency:8}") int concurrency) {
+        return new DeliveryWorker(
+                outbox,
+                targets,
+                List.of(webhook, rabbit),
+                DeliveryWorker.Options.defaults().withConcurrency(concurrency));
+    }
+
+    @Bean
+    MimeParser mimeParser() {
+        return new MimeParser();
+    }
+
+    @Bean
+    MailboxSync mailboxSync(MailboxServices services, Clock clock) {
+        return new MailboxSync(services.stores(), services.access(), clock);
+    }
+
+    @Bean
+    ReceiveSettings receiveSettings(Database database, Clock clock) {
+        return new ReceiveSettings(database, clock);
+    }
+
+    @Bean
+    ReceivePipeline receivePipeline(MimeParser parser, Outbox outbox) {
+        RuleSet rules = RuleSet.empty(); // per-mailbox rules are not configurable yet
+        return new ReceivePipeline(parser, mailbox -> rules, outbox);
+    }
+}

@@ -1,0 +1,138 @@
+package dev.mailbridge.server;
+
+import dev.mailbridge.core.deliver.DeliveryWorker;
+import dev.mailbridge.core.model.Mailbox;
+import dev.mailbridge.core.model.MailboxStatus;
+import dev.mailbridge.core.receive.ReceivePipeline;
+import dev.mailbridge.core.store.NotFoundException;
+import dev.mailbridge.core.store.Stores;
+import dev.mailbridge.core.sync.MailboxSync;
+import dev.mailbridge.core.sync.ReceiveSettings;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * Polls the mailboxes that receive: every {@code mailbridge.poll-interval} (default 30 s, first after
+ * {@code mailbridge.poll-initial-delay}, default 10 s) one sync pass per mailbox with receive enabled and a
+ * working sign-in (AUTHORIZED, or EXPIRING, which still signs in; a Basic mailbox is AUTHORIZED after a
+ * green Test Connection), one mailbox at a time. A failing mailbox is logged (its ID and the reason, never
+ * a secret), its error recorded in {@code mailbox_sync.last_error}, and the loop goes on. Also starts the
+ * delivery worker when the application is ready.
+ *
+ * <p>A mailbox is never synced by two passes at once: {@link #syncNow} (the API) waits for a running pass,
+ * the scheduled loop skips a mailbox that is busy.
+ */
+@Component
+public class ReceiveScheduler {
+    private static final Logger log = LoggerFactory.getLogger(ReceiveScheduler.class);
+
+    private final Stores stores;
+    private final ReceiveSettings settings;
+    private final MailboxSync sync;
+    private final ReceivePipeline pipeline;
+    private final DeliveryWorker worker;
+    private final Map<UUID, ReentrantLock> locks = new ConcurrentHashMap<>();
+
+    ReceiveScheduler(
+            Stores stores,
+            ReceiveSettings settings,
+            MailboxSync sync,
+            ReceivePipeline pipeline,
+            DeliveryWorker worker) {
+        this.stores = stores;
+        this.settings = settings;
+        this.sync = sync;
+        this.pipeline = pipeline;
+        this.worker = worker;
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    void startDelivery() {
+        worker.start();
+    }
+
+    /** Whether a mailbox in this status can be synced (its sign-in works). */
+    public static boolean canSync(MailboxStatus status) {
+        return status == MailboxStatus.AUTHORIZED || status == MailboxStatus.EXPIRING;
+    }
+
+    @Scheduled(
+            initialDelayString = "${mailbridge.poll-initial-delay:PT10S}",
+            fixedDelayString = "${mailbridge.poll-interval:PT30S}")
+    void poll() {
+        for (ReceiveSettings.Setting s : enabled()) {
+            try {
+                Optional<Mailbox> m = stores.mailboxes().get(s.mailboxId());
+                if (m.isEmpty() || !canSync(m.get().status())) {
+                    continue;
+                }
+                ReentrantLock lock = lock(s.mailboxId());
+                if (!lock.tryLock()) {
+                    continue; // an API-triggered pass is running
+                }
+                try {
+                    run(s.mailboxId(), s.startFromNow());
+                } finally {
+                    lock.unlock();
+                }
+            } catch (RuntimeException e) {
+                // MailboxSync recorded it in mailbox_sync.last_error; messages of ours hold no secrets
+                log.warn("receiving mail for mailbox {} failed: {}", s.mailboxId(), describe(e));
+            }
+        }
+    }
+
+    private java.util.List<ReceiveSettings.Setting> enabled() {
+        try {
+            return settings.listEnabled();
+        } catch (RuntimeException e) {
+            log.warn("cannot list the mailboxes that receive: {}", describe(e));
+            return java.util.List.of();
+        }
+    }
+
+    /**
+     * One pass for one mailbox now, waiting for a pass already running. Uses the mailbox's "start from now"
+     * setting (false when it has none).
+     *
+     * @throws NotFoundException no such mailbox
+     */
+    public MailboxSync.Result syncNow(UUID mailboxId) {
+        boolean startFromNow = settings.get(mailboxId)
+                .map(ReceiveSettings.Setting::startFromNow)
+                .orElse(false);
+        ReentrantLock lock = lock(mailboxId);
+        lock.lock();
+        try {
+            return run(mailboxId, startFromNow);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private MailboxSync.Result run(UUID mailboxId, boolean startFromNow) {
+        MailboxSync.Result r = sync.syncOnce(mailboxId, pipeline, startFromNow);
+        if (r.newMessages() > 0) {
+            worker.wake();
+            log.debug("mailbox {}: {} new messages queued", mailboxId, r.newMessages());
+        }
+        return r;
+    }
+
+    private ReentrantLock lock(UUID mailboxId) {
+        return locks.computeIfAbsent(mailboxId, id -> new ReentrantLock());
+    }
+
+    private static String describe(RuntimeException e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+}

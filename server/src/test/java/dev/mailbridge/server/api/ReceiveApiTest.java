@@ -1,0 +1,452 @@
+package dev.mailbridge.server.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.mailbridge.core.deliver.WebhookSignature;
+import dev.mailbridge.core.model.ApiKey;
+import dev.mailbridge.core.receive.ReceivePipeline;
+import dev.mailbridge.core.store.TestDatabases;
+import dev.mailbridge.emulator.Emulator;
+import dev.mailbridge.emulator.junit.EmulatorExtension;
+import dev.mailbridge.server.api.ApiClient.Reply;
+import dev.mailbridge.server.security.ApiKeys;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The receive pipeline through the server, over real HTTP: a delivery target made with the API, a Basic
+ * (impersonation) mailbox on the emulator over HTTPS, receive enabled, mail delivered into the emulated
+ * mailbox, and a real webhook receiver (the JDK's HTTP server) that checks every {@code
+ * Mailbridge-Signature}. Each message arrives once, a forced retry carries the same Idempotency-Key, a
+ * 410 sends the event to the dead letters and a replay delivers it, and the scheduler polls on its own.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ReceiveApiTest {
+    static final String SERVICE = "ews.service@northwind.local";
+    static final String SERVICE_PASSWORD = "Ews-Service1!";
+    static final String OWNER = "0b1e0b1e-0000-4000-8000-000000000001";
+    static final Duration WAIT = Duration.ofSeconds(15);
+
+    @RegisterExtension
+    static final EmulatorExtension EMULATOR = EmulatorExtension.withDefaults();
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        TestDatabases.Target db = TestDatabases.fresh(TestDatabases.Kind.H2);
+        registry.add("mailbridge.database-url", db::url);
+        String dataDir = TestDatabases.tempDir().toString();
+        registry.add("mailbridge.data-dir", () -> dataDir);
+        registry.add("mailbridge.sweep-initial-delay", () -> "PT24H");
+        // short enough for a test to see the scheduler poll by itself, and retries without long waits
+        registry.add("mailbridge.poll-interval", () -> "PT0.5S");
+        registry.add("mailbridge.poll-initial-delay", () -> "PT0.5S");
+        registry.add("mailbridge.delivery.retry-base", () -> "PT0.2S");
+        registry.add("mailbridge.delivery.retry-cap", () -> "PT0.5S");
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    ApiKeys apiKeys;
+
+    ApiClient api;
+    String writer;
+    String reader;
+    String connection;
+    Receiver receiver;
+    String targetId;
+
+    /** A webhook receiver: records each request, answers what {@link #answer} says. */
+    static final class Receiver implements AutoCloseable {
+        record Request(
+                String key, String event, String delivery, boolean signatureValid, int answered, JsonNode body) {}
+
+        final List<Request> requests = new CopyOnWriteArrayList<>();
+        final AtomicInteger count = new AtomicInteger();
+        volatile String secret;
+        volatile java.util.function.IntUnaryOperator answer = n -> 204;
+        final HttpServer server;
+
+        Receiver() throws IOException {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            server.createContext("/hook", exchange -> {
+                byte[] body = exchange.getRequestBody().readAllBytes();
+                var h = exchange.getRequestHeaders();
+                boolean valid = WebhookSignature.verify(
+                        secret, h.getFirst(WebhookSignature.HEADER), body, Duration.ofMinutes(5));
+                int status = answer.applyAsInt(count.incrementAndGet());
+                requests.add(new Request(
+                        h.getFirst("Idempotency-Key"),
+                        h.getFirst("Mailbridge-Event"),
+                        h.getFirst("Mailbridge-Delivery"),
+                        valid,
+                        status,
+                        ApiClient.JSON.readTree(body)));
+                exchange.sendResponseHeaders(status, -1);
+                exchange.close();
+            });
+            server.start();
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
+        }
+
+        List<Request> accepted() {
+            return requests.stream().filter(r -> r.answered() / 100 == 2).toList();
+        }
+
+        Set<String> subjects() {
+            return accepted().stream()
+                    .map(r -> r.body().get("data").get("subject").asString())
+                    .collect(Collectors.toSet());
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+        }
+    }
+
+    @BeforeEach
+    void setUp() throws IOException {
+        if (api == null) {
+            api = new ApiClient(port);
+            writer = apiKeys.create("receive writer", EnumSet.of(ApiKey.Scope.WRITE), "test")
+                    .value();
+            reader = apiKeys.create("receive reader", EnumSet.of(ApiKey.Scope.READ), "test")
+                    .value();
+            Reply org = api.post("/api/v1/organisations", writer, body("name", "Northwind receive"));
+            assertThat(org.status()).as(org.toString()).isEqualTo(201);
+            Reply c = api.post(
+                    "/api/v1/organisations/" + org.text("id") + "/connections",
+                    writer,
+                    body(
+                            "name",
+                            "Service account",
+                            "signInMode",
+                            "BASIC_IMPERSONATED",
+                            "ewsUrl",
+                            emulator().loginUrl() + emulator().exchange().ewsPath(),
+                            "username",
+                            SERVICE,
+                            "password",
+                            SERVICE_PASSWORD,
+                            "trustedCaPem",
+                            Files.readString(emulator().caCertificate())));
+            assertThat(c.status()).as(c.toString()).isEqualTo(201);
+            connection = c.text("id");
+        }
+        receiver = new Receiver();
+        // A webhook target per test, its secret generated by the server and shown once.
+        Reply t = api.post(
+                "/api/v1/delivery-targets",
+                writer,
+                body("name", "Help desk " + UUID.randomUUID(), "kind", "WEBHOOK", "url", receiver.url()));
+        assertThat(t.status()).as(t.toString()).isEqualTo(201);
+        receiver.secret = t.text("generatedSecret");
+        assertThat(receiver.secret).hasSizeGreaterThanOrEqualTo(16);
+        targetId = t.get("target").get("id").asString();
+        assertThat(t.get("target").get("secretSet").asBoolean()).isTrue();
+    }
+
+    @AfterEach
+    void tearDown() {
+        Reply d = api.delete("/api/v1/delivery-targets/" + targetId, writer);
+        assertThat(d.status()).isEqualTo(204);
+        assertThat(api.get("/api/v1/delivery-targets/" + targetId, reader).status())
+                .isEqualTo(404);
+        receiver.close();
+    }
+
+    Emulator emulator() {
+        return EMULATOR.emulator();
+    }
+
+    static Map<String, Object> body(Object... pairs) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            m.put((String) pairs[i], pairs[i + 1]);
+        }
+        return m;
+    }
+
+    /** A mailbox of this test's own in the emulator and in Mailbridge, tested green (AUTHORIZED). */
+    String mailbox(String prefix) {
+        String address = prefix + "." + UUID.randomUUID().toString().substring(0, 8) + "@northwind.local";
+        emulator().exchange().mailboxes().createMailbox(address, prefix, OWNER);
+        Reply m = api.post("/api/v1/connections/" + connection + "/mailboxes", writer, body("address", address));
+        assertThat(m.status()).as(m.toString()).isEqualTo(201);
+        String id = m.text("id");
+        Reply test = api.post("/api/v1/mailboxes/" + id + "/test", writer, null);
+        assertThat(test.get("passed").asBoolean()).as(test.toString()).isTrue();
+        return id;
+    }
+
+    String address(String mailbox) {
+        return api.get("/api/v1/mailboxes/" + mailbox, reader).text("address");
+    }
+
+    void deliver(String mailbox, String subject) {
+        String to = address(mailbox);
+        String mime = "From: Customer <customer@example.com>\r\nTo: " + to + "\r\nSubject: " + subject
+                + "\r\nMessage-ID: <" + UUID.randomUUID() + "@example.com>\r\n"
+                + "Content-Type: text/plain; charset=utf-8\r\n\r\nHello.\r\n";
+        emulator().exchange().store().deliver(to, mime.getBytes(StandardCharsets.UTF_8));
+    }
+
+    Reply enable(String mailbox, boolean startFromNow) {
+        Reply r = api.put(
+                "/api/v1/mailboxes/" + mailbox + "/receive",
+                writer,
+                body("enabled", true, "startFromNow", startFromNow));
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        assertThat(r.get("enabled").asBoolean()).isTrue();
+        assertThat(r.get("active").asBoolean()).isTrue();
+        return r;
+    }
+
+    static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
+            Thread.sleep(50);
+        }
+    }
+
+    @Test
+    void eachMessageReachesTheWebhookOnceSignedWithTheSameKeyOnRetry() throws Exception {
+        receiver.answer = n -> n == 1 ? 500 : 204; // the first request fails: a retry must follow
+        String mailbox = mailbox("desk");
+        List<String> subjects = List.of("Order 1001", "Question about invoices", "Broken printer");
+        subjects.forEach(s -> deliver(mailbox, s));
+
+        Reply off = api.post("/api/v1/mailboxes/" + mailbox + "/sync", writer, null);
+        assertThat(off.status()).as("receiving is off").isEqualTo(409);
+        enable(mailbox, false);
+        Reply sync = api.post("/api/v1/mailboxes/" + mailbox + "/sync", writer, null);
+        assertThat(sync.status()).as(sync.toString()).isEqualTo(200);
+        // the scheduler may have taken some already; together they hand on each message once
+        assertThat(sync.get("newMessages").asInt()).isBetween(0, 3);
+
+        await("3 messages accepted", () -> receiver.accepted().size() >= 3);
+        Thread.sleep(500); // a duplicate would arrive now
+        assertThat(receiver.subjects()).containsExactlyInAnyOrderElementsOf(subjects);
+        assertThat(receiver.accepted()).hasSize(3);
+        assertThat(receiver.requests).allSatisfy(r -> {
+            assertThat(r.signatureValid()).as("signature").isTrue();
+            assertThat(r.event()).isEqualTo("message.received");
+            assertThat(r.delivery()).isNotBlank();
+            assertThat(r.key()).isEqualTo(r.body().get("id").asString());
+            assertThat(r.body().get("mailbox_id").asString()).isEqualTo(mailbox);
+            String itemId = r.body().get("data").get("itemId").asString();
+            assertThat(r.key()).isEqualTo(ReceivePipeline.key(UUID.fromString(mailbox), itemId));
+        });
+        // the refused first attempt came again with the same key and delivery ID
+        Receiver.Request failed = receiver.requests.getFirst();
+        assertThat(failed.answered()).isEqualTo(500);
+        assertThat(receiver.accepted())
+                .filteredOn(r -> r.key().equals(failed.key()))
+                .singleElement()
+                .satisfies(r -> assertThat(r.delivery()).isEqualTo(failed.delivery()));
+        assertThat(receiver.requests).hasSize(4);
+
+        await(
+                "counters",
+                () -> api.get("/api/v1/mailboxes/" + mailbox + "/deliveries", reader)
+                                .get("delivered")
+                                .asInt()
+                        == 3);
+        Reply d = api.get("/api/v1/mailboxes/" + mailbox + "/deliveries", reader);
+        assertThat(d.get("pending").asInt()).isZero();
+        assertThat(d.get("dead").asInt()).isZero();
+        assertThat(d.get("receivedCount").asInt()).isEqualTo(3);
+        assertThat(d.text("lastSyncAt")).isNotBlank();
+        assertThat(d.text("lastSyncError")).isNull();
+
+        // the target as listed: no secret, only that one is set
+        Reply t = api.get("/api/v1/delivery-targets/" + targetId, reader);
+        assertThat(t.get("secretSet").asBoolean()).isTrue();
+        assertThat(t.body()).doesNotContain(receiver.secret);
+        assertThat(api.get("/api/v1/delivery-targets", reader).body())
+                .contains(targetId)
+                .doesNotContain(receiver.secret);
+    }
+
+    @Test
+    void aGoneReceiverSendsTheEventToDeadLettersAndReplayDeliversIt() throws Exception {
+        receiver.answer = n -> 410;
+        String mailbox = mailbox("gone");
+        deliver(mailbox, "Lost and found");
+        enable(mailbox, false);
+        assertThat(api.post("/api/v1/mailboxes/" + mailbox + "/sync", writer, null)
+                        .status())
+                .isEqualTo(200);
+
+        await(
+                "a dead letter",
+                () -> api.get("/api/v1/dead-letters?mailboxId=" + mailbox, reader)
+                                .json()
+                                .size()
+                        == 1);
+        JsonNode dead = api.get("/api/v1/dead-letters?mailboxId=" + mailbox, reader)
+                .json()
+                .get(0);
+        assertThat(dead.get("lastStatus").asInt()).isEqualTo(410);
+        assertThat(dead.get("eventType").asString()).isEqualTo("message.received");
+        assertThat(dead.get("targetId").asString()).isEqualTo(targetId);
+        assertThat(receiver.requests).hasSize(1);
+        assertThat(api.get("/api/v1/mailboxes/" + mailbox + "/deliveries", reader)
+                        .get("dead")
+                        .asInt())
+                .isEqualTo(1);
+
+        // the receiver is fixed; a replay delivers the event with the same key
+        receiver.answer = n -> 204;
+        long id = dead.get("id").asLong();
+        assertThat(api.post("/api/v1/dead-letters/" + id + "/replay", reader, null)
+                        .status())
+                .as("READ may not replay")
+                .isEqualTo(403);
+        Reply replay = api.post("/api/v1/dead-letters/" + id + "/replay", writer, null);
+        assertThat(replay.status()).as(replay.toString()).isEqualTo(200);
+        await("the replayed event", () -> receiver.accepted().size() == 1);
+        assertThat(receiver.accepted().getFirst().key())
+                .isEqualTo(receiver.requests.getFirst().key())
+                .isEqualTo(dead.get("idempotencyKey").asString());
+        assertThat(receiver.requests)
+                .allSatisfy(r -> assertThat(r.signatureValid()).isTrue());
+        await(
+                "counters",
+                () -> api.get("/api/v1/mailboxes/" + mailbox + "/deliveries", reader)
+                                .get("delivered")
+                                .asInt()
+                        == 1);
+        assertThat(api.get("/api/v1/mailboxes/" + mailbox + "/deliveries", reader)
+                        .get("dead")
+                        .asInt())
+                .isZero();
+        assertThat(api.get("/api/v1/dead-letters?mailboxId=" + mailbox, reader)
+                        .json()
+                        .size())
+                .isZero();
+        assertThat(api.post("/api/v1/dead-letters/" + id + "/replay", writer, null)
+                        .status())
+                .as("no longer dead")
+                .isEqualTo(409);
+        assertThat(api.post("/api/v1/dead-letters/999999999/replay", writer, null)
+                        .status())
+                .isEqualTo(404);
+    }
+
+    @Test
+    void theSchedulerPollsByItselfAndStartFromNowSkipsOldMail() throws Exception {
+        String fresh = mailbox("polled");
+        deliver(fresh, "Polled 1");
+        deliver(fresh, "Polled 2");
+        String later = mailbox("later");
+        deliver(later, "Already there");
+        enable(fresh, false);
+        enable(later, true);
+
+        await(
+                "both mailboxes polled",
+                () -> receiver.subjects().containsAll(Set.of("Polled 1", "Polled 2"))
+                        && api.get("/api/v1/mailboxes/" + later + "/deliveries", reader)
+                                        .text("lastSyncAt")
+                                != null);
+        deliver(later, "Arrived later");
+        await("the new message", () -> receiver.subjects().contains("Arrived later"));
+        Thread.sleep(1200); // two more polls: nothing else may arrive
+        assertThat(receiver.subjects()).containsExactlyInAnyOrder("Polled 1", "Polled 2", "Arrived later");
+        assertThat(receiver.accepted()).hasSize(3);
+        assertThat(receiver.requests)
+                .allSatisfy(r -> assertThat(r.signatureValid()).isTrue());
+
+        Reply settings = api.get("/api/v1/mailboxes/" + later + "/receive", reader);
+        assertThat(settings.get("startFromNow").asBoolean()).isTrue();
+        Reply disabled = api.put("/api/v1/mailboxes/" + later + "/receive", writer, body("enabled", false));
+        assertThat(disabled.get("enabled").asBoolean()).isFalse();
+        assertThat(disabled.get("startFromNow").asBoolean()).as("kept").isTrue();
+    }
+
+    @Test
+    void badTargetsAreRefusedFieldByField() {
+        Reply noUrl = api.post("/api/v1/delivery-targets", writer, body("name", "x", "kind", "WEBHOOK"));
+        assertThat(noUrl.status()).isEqualTo(400);
+        assertThat(noUrl.get("errors").get(0).get("field").asString()).isEqualTo("url");
+
+        Reply badType = api.post(
+                "/api/v1/delivery-targets",
+                writer,
+                body("name", "y", "kind", "WEBHOOK", "url", receiver.url(), "eventTypes", List.of("message.nope")));
+        assertThat(badType.status()).isEqualTo(400);
+        assertThat(badType.get("errors").get(0).get("field").asString()).isEqualTo("eventTypes");
+
+        Reply shortSecret = api.post(
+                "/api/v1/delivery-targets",
+                writer,
+                body("name", "z", "kind", "WEBHOOK", "url", receiver.url(), "secret", "short"));
+        assertThat(shortSecret.status()).isEqualTo(400);
+        assertThat(shortSecret.get("errors").get(0).get("field").asString()).isEqualTo("secret");
+
+        Reply passwordInUri = api.post(
+                "/api/v1/delivery-targets",
+                writer,
+                body("name", "mq", "kind", "RABBITMQ", "uri", "amqp://guest:guest@127.0.0.1:5672/%2F"));
+        assertThat(passwordInUri.status()).isEqualTo(400);
+        assertThat(passwordInUri.get("errors").get(0).get("field").asString()).isEqualTo("uri");
+
+        Reply rabbit = api.post(
+                "/api/v1/delivery-targets",
+                writer,
+                body(
+                        "name", "Queue " + UUID.randomUUID(),
+                        "kind", "RABBITMQ",
+                        "uri", "amqp://guest@127.0.0.1:5672/%2F",
+                        "password", "guest-password-1",
+                        "exchange", "mail",
+                        "routingKey", "desk",
+                        "eventTypes", List.of("message.failed")));
+        assertThat(rabbit.status()).as(rabbit.toString()).isEqualTo(201);
+        assertThat(rabbit.text("generatedSecret")).isNull();
+        assertThat(rabbit.body()).doesNotContain("guest-password-1");
+        JsonNode t = rabbit.get("target");
+        assertThat(t.get("exchange").asString()).isEqualTo("mail");
+        assertThat(t.get("eventTypes").get(0).asString()).isEqualTo("message.failed");
+        assertThat(api.delete("/api/v1/delivery-targets/" + t.get("id").asString(), writer)
+                        .status())
+                .isEqualTo(204);
+
+        Reply readOnly = api.post(
+                "/api/v1/delivery-targets", reader, body("name", "r", "kind", "WEBHOOK", "url", receiver.url()));
+        assertThat(readOnly.status()).isEqualTo(403);
+    }
+}
