@@ -35,6 +35,8 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
  */
 @Controller
 class MailboxController {
+    private final ReceiveController receiving;
+
     private static final Logger log = LoggerFactory.getLogger(MailboxController.class);
 
     private final MailboxServices services;
@@ -42,7 +44,8 @@ class MailboxController {
     private final Access access;
     private final ServerSettings settings;
 
-    MailboxController(MailboxServices services, Access access, ServerSettings settings) {
+    MailboxController(MailboxServices services, Access access, ServerSettings settings, ReceiveController receiving) {
+        this.receiving = receiving;
         this.services = services;
         this.stores = services.stores();
         this.access = access;
@@ -59,6 +62,7 @@ class MailboxController {
                 "organisation", stores.organisations().get(c.organisationId()).orElseThrow());
         model.addAttribute("missing", missing(c));
         model.addAttribute("deviceCode", publicClient(c));
+        receiving.addTo(model, id);
         model.addAttribute("history", stores.history().ofMailbox(id, 100));
         model.addAttribute("roles", FolderRole.values());
         Map<String, String> mapped = new java.util.HashMap<>();

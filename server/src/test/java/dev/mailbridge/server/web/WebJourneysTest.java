@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mailbridge.core.model.Mailbox;
 import dev.mailbridge.core.model.MailboxStatus;
 import dev.mailbridge.core.model.User;
 import dev.mailbridge.core.store.Stores;
@@ -368,6 +369,102 @@ class WebJourneysTest {
 
     @Test
     @Order(13)
+    void receivedMailGoesToAWebhookAndADeadLetterIsReplayed() throws Exception {
+        // A webhook receiver that refuses the first delivery for good (410), then accepts.
+        java.util.List<String> subjects = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicReference<String> secret =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        com.sun.net.httpserver.HttpServer receiver =
+                com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/hook", exchange -> {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            boolean signed = dev.mailbridge.core.deliver.WebhookSignature.verify(
+                    secret.get(),
+                    exchange.getRequestHeaders().getFirst("Mailbridge-Signature"),
+                    body,
+                    Duration.ofMinutes(5));
+            if (calls.getAndIncrement() == 0) {
+                exchange.sendResponseHeaders(410, -1);
+            } else {
+                if (signed) {
+                    subjects.add(new ObjectMapper()
+                            .readTree(body)
+                            .get("data")
+                            .get("subject")
+                            .asText());
+                }
+                exchange.sendResponseHeaders(signed ? 204 : 401, -1);
+            }
+            exchange.close();
+        });
+        receiver.start();
+        try {
+            browser.go(BASE + "/settings/targets");
+            browser.type("#target-name", "Help desk");
+            browser.type(
+                    "#target-url", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook");
+            browser.click("#create-target");
+            secret.set(browser.text("#created-secret"));
+            browser.go(BASE + "/settings/targets");
+            assertThat(browser.page()).contains("Help desk").doesNotContain(secret.get());
+
+            Mailbox nancy = stores.mailboxes().all().stream()
+                    .filter(m -> m.address().equals(NANCY))
+                    .filter(m -> stores.connections()
+                            .get(m.connectionId())
+                            .orElseThrow()
+                            .signInMode()
+                            .name()
+                            .equals("BASIC"))
+                    .findFirst()
+                    .orElseThrow();
+            browser.go(BASE + "/mailboxes/" + nancy.id());
+            browser.click("#receive-enabled");
+            browser.click("#receive-from-now");
+            browser.click("#save-receive");
+            browser.waitForText("#notice", "Receiving is on");
+            browser.click("#sync-now");
+            browser.waitForText("#notice", "Synced: 0 new");
+
+            String subject = "Printer on fire " + UUID.randomUUID().toString().substring(0, 6);
+            EMULATOR.emulator()
+                    .exchange()
+                    .store()
+                    .deliver(
+                            NANCY,
+                            ("From: it@example.com\r\nTo: " + NANCY + "\r\nSubject: " + subject + "\r\nMessage-ID: <"
+                                            + UUID.randomUUID() + "@example.com>\r\n\r\nHelp.\r\n")
+                                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            browser.click("#sync-now");
+            browser.waitForText("#notice", "Synced: 1 new");
+            waitOnPage(nancy, "#dead-count", "1");
+            browser.screenshot("dead-letter.png");
+
+            browser.click("#dead-letters button.replay");
+            browser.waitForText("#notice", "Queued for delivery again");
+            waitOnPage(nancy, "#delivered-count", "1");
+            assertThat(subjects).containsExactly(subject);
+            assertThat(browser.text("#dead-count")).isEqualTo("0");
+        } finally {
+            receiver.stop(0);
+        }
+    }
+
+    private void waitOnPage(Mailbox m, String selector, String value) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        do {
+            browser.go(BASE + "/mailboxes/" + m.id());
+            if (browser.text(selector).equals(value)) {
+                return;
+            }
+            Thread.sleep(250);
+        } while (System.nanoTime() < deadline);
+        assertThat(browser.text(selector)).as(selector).isEqualTo(value);
+    }
+
+    @Test
+    @Order(14)
     void settingsPagesShowUsersApiKeysAndTheAuditLogWithoutSecrets() {
         browser.go(BASE + "/settings/api-keys");
         browser.type("#key-name", "CI pipeline");
@@ -394,7 +491,7 @@ class WebJourneysTest {
     }
 
     @Test
-    @Order(14)
+    @Order(15)
     void aMailboxOwnerSeesAndAuthorizesOnlyTheirOwnMailbox() {
         String nancyMailbox = stores.mailboxes().all().stream()
                 .filter(m -> m.address().equals(NANCY))
