@@ -118,6 +118,27 @@ public final class TokenKeeper {
         sources.keySet().removeIf(k -> k.startsWith(connectionId + "/"));
     }
 
+    /** A mailbox's sign-in went into a status someone should hear about (failing, lapsing). */
+    public record StatusChange(UUID mailboxId, MailboxStatus status, Optional<String> code, String message) {}
+
+    private final java.util.List<java.util.function.Consumer<StatusChange>> statusListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Called when a refresh fails and when a mailbox is flagged Expiring (events, notifications). */
+    public void onStatusChange(java.util.function.Consumer<StatusChange> listener) {
+        statusListeners.add(listener);
+    }
+
+    private void announce(StatusChange change) {
+        for (var l : statusListeners) {
+            try {
+                l.accept(change);
+            } catch (RuntimeException e) {
+                log.warn("a status listener failed for mailbox {}: {}", change.mailboxId(), e.getMessage());
+            }
+        }
+    }
+
     /** Called after every refresh attempt (metrics). */
     public void onRefresh(java.util.function.Consumer<RefreshResult> listener) {
         listeners.add(listener);
@@ -168,6 +189,7 @@ public final class TokenKeeper {
                     m.id(),
                     SignInFailures.code(f).orElse(f.error()),
                     status);
+            announce(new StatusChange(m.id(), status, SignInFailures.code(f), SignInFailures.summary(f)));
             return tell(new RefreshResult(m.id(), false, status, SignInFailures.summary(f)));
         }
     }
@@ -212,6 +234,11 @@ public final class TokenKeeper {
                                         + " and lapses on " + lapses
                                         + " (Entra's 90-day limit). Mailbridge keeps retrying; see the history for "
                                         + "why refreshing fails, or Re-authorize."));
+                announce(new StatusChange(
+                        m.id(),
+                        MailboxStatus.EXPIRING,
+                        Optional.of("AADSTS700082"),
+                        "The sign-in lapses on " + lapses + " unless a refresh succeeds before then."));
                 expiring++;
             }
         }
