@@ -1,0 +1,395 @@
+package dev.mailbridge.server.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mailbridge.core.connect.MailboxServices;
+import dev.mailbridge.core.deliver.EventType;
+import dev.mailbridge.core.deliver.Outbox;
+import dev.mailbridge.core.deliver.OutboxEntry;
+import dev.mailbridge.core.deliver.OutboxEvent;
+import dev.mailbridge.core.message.ReceivedMessage;
+import dev.mailbridge.core.model.ApiKey;
+import dev.mailbridge.core.store.TestDatabases;
+import dev.mailbridge.emulator.Emulator;
+import dev.mailbridge.emulator.junit.EmulatorExtension;
+import dev.mailbridge.ews.EwsClient;
+import dev.mailbridge.ews.model.FolderRef;
+import dev.mailbridge.ews.model.Item;
+import dev.mailbridge.ews.ops.FindItem;
+import dev.mailbridge.server.api.ApiClient.Reply;
+import dev.mailbridge.server.security.ApiKeys;
+import jakarta.mail.Multipart;
+import jakarta.mail.Part;
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Sending through the server over real HTTP, from Basic (impersonation) mailboxes on the emulator over HTTPS:
+ * structured JSON with an attachment, a reply, raw MIME, the rate limit (3 a minute here) as 429 with
+ * Retry-After, and bad input as field errors with nothing sent.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SendApiTest {
+    static final String SERVICE = "ews.service@northwind.local";
+    static final String SERVICE_PASSWORD = "Ews-Service1!";
+    static final String NANCY = "nancy.davolio@northwind.local";
+    static final String OWNER = "0b1e0b1e-0000-4000-8000-000000000001";
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @RegisterExtension
+    static final EmulatorExtension EMULATOR = EmulatorExtension.withDefaults();
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        TestDatabases.Target db = TestDatabases.fresh(TestDatabases.Kind.H2);
+        registry.add("mailbridge.database-url", db::url);
+        String dataDir = TestDatabases.tempDir().toString();
+        registry.add("mailbridge.data-dir", () -> dataDir);
+        registry.add("mailbridge.sweep-initial-delay", () -> "PT24H");
+        registry.add("mailbridge.poll-initial-delay", () -> "PT24H");
+        registry.add("mailbridge.send.per-minute", () -> "3");
+        registry.add("mailbridge.send.max-attachment-bytes", () -> "1000");
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    ApiKeys apiKeys;
+
+    @Autowired
+    Outbox outbox;
+
+    @Autowired
+    MailboxServices services;
+
+    ApiClient api;
+    String writer;
+    String reader;
+    String connection;
+    String targetId;
+    String nancy;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        if (api != null) {
+            return;
+        }
+        api = new ApiClient(port);
+        writer = apiKeys.create("send writer", EnumSet.of(ApiKey.Scope.WRITE), "test")
+                .value();
+        reader = apiKeys.create("send reader", EnumSet.of(ApiKey.Scope.READ), "test")
+                .value();
+        Reply org = api.post("/api/v1/organisations", writer, body("name", "Northwind send"));
+        assertThat(org.status()).as(org.toString()).isEqualTo(201);
+        Reply c = api.post(
+                "/api/v1/organisations/" + org.text("id") + "/connections",
+                writer,
+                body(
+                        "name",
+                        "Service account",
+                        "signInMode",
+                        "BASIC_IMPERSONATED",
+                        "ewsUrl",
+                        emulator().loginUrl() + emulator().exchange().ewsPath(),
+                        "username",
+                        SERVICE,
+                        "password",
+                        SERVICE_PASSWORD,
+                        "trustedCaPem",
+                        Files.readString(emulator().caCertificate())));
+        assertThat(c.status()).as(c.toString()).isEqualTo(201);
+        connection = c.text("id");
+        // a target that takes message.sent, so the event has a row (nothing listens there; it only queues)
+        Reply t = api.post(
+                "/api/v1/delivery-targets",
+                writer,
+                body(
+                        "name",
+                        "Sent events",
+                        "kind",
+                        "WEBHOOK",
+                        "url",
+                        "http://127.0.0.1:9/hook",
+                        "eventTypes",
+                        List.of("message.sent")));
+        assertThat(t.status()).as(t.toString()).isEqualTo(201);
+        targetId = t.get("target").get("id").asString();
+        if (emulator().exchange().store().mailbox(NANCY) == null) {
+            emulator().exchange().mailboxes().createMailbox(NANCY, "Nancy Davolio", OWNER);
+        }
+        nancy = add(NANCY);
+    }
+
+    Emulator emulator() {
+        return EMULATOR.emulator();
+    }
+
+    static Map<String, Object> body(Object... pairs) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            m.put((String) pairs[i], pairs[i + 1]);
+        }
+        return m;
+    }
+
+    /** Adds an emulated mailbox to Mailbridge and tests it green (AUTHORIZED). */
+    String add(String address) {
+        Reply m = api.post("/api/v1/connections/" + connection + "/mailboxes", writer, body("address", address));
+        assertThat(m.status()).as(m.toString()).isEqualTo(201);
+        String id = m.text("id");
+        Reply test = api.post("/api/v1/mailboxes/" + id + "/test", writer, null);
+        assertThat(test.get("passed").asBoolean()).as(test.toString()).isTrue();
+        return id;
+    }
+
+    /** A new emulated mailbox of this test's own: {address, Mailbridge id}. */
+    String[] newMailbox(String prefix) {
+        String address = prefix + "." + UUID.randomUUID().toString().substring(0, 8) + "@northwind.local";
+        emulator().exchange().mailboxes().createMailbox(address, prefix, OWNER);
+        return new String[] {address, add(address)};
+    }
+
+    HttpResponse<String> raw(String path, String key, String contentType, String payload) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(payload));
+        if (key != null) {
+            b.header("Authorization", "Bearer " + key);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The messages in a mailbox's folder, read back over EWS. */
+    List<MimeMessage> folder(String mailboxId, FolderRef folder) throws Exception {
+        EwsClient ews = services.access().ews(UUID.fromString(mailboxId));
+        List<MimeMessage> out = new ArrayList<>();
+        for (Item item : ews.execute(FindItem.of(folder, 100)).items()) {
+            ByteArrayOutputStream b = new ByteArrayOutputStream();
+            ews.downloadMime(item.id(), b);
+            out.add(new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(b.toByteArray())));
+        }
+        return out;
+    }
+
+    static MimeMessage bySubject(List<MimeMessage> list, String subject) throws Exception {
+        for (MimeMessage m : list) {
+            if (subject.equals(m.getSubject())) {
+                return m;
+            }
+        }
+        throw new AssertionError("no message with subject " + subject);
+    }
+
+    static List<Part> attachments(Part p) throws Exception {
+        List<Part> out = new ArrayList<>();
+        if (p.getContent() instanceof Multipart mp) {
+            for (int i = 0; i < mp.getCount(); i++) {
+                out.addAll(attachments(mp.getBodyPart(i)));
+            }
+        } else if (Part.ATTACHMENT.equalsIgnoreCase(p.getDisposition())) {
+            out.add(p);
+        }
+        return out;
+    }
+
+    OutboxEntry sentEvent(String mailboxId, String sendId) {
+        String key = OutboxEvent.keyOf(EventType.MESSAGE_SENT.wireName(), mailboxId, sendId);
+        return outbox.find(UUID.fromString(targetId), key).orElseThrow();
+    }
+
+    @Test
+    void aStructuredMessageWithAnAttachmentArrivesWithTheMarkerAndACopyInSentItems() throws Exception {
+        String[] to = newMailbox("desk");
+        String subject = "Order confirmation " + UUID.randomUUID();
+        byte[] file = "order,qty\n1001,3\n".getBytes(StandardCharsets.UTF_8);
+        int sentBefore = emulator().exchange().store().count(NANCY, "sentitems");
+        Reply r = api.post(
+                "/api/v1/mailboxes/" + nancy + "/send",
+                writer,
+                body(
+                        "to",
+                        List.of(to[0]),
+                        "subject",
+                        subject,
+                        "text",
+                        "Your order is confirmed.",
+                        "html",
+                        "<p>Your order is <b>confirmed</b>.</p>",
+                        "importance",
+                        "high",
+                        "attachments",
+                        List.of(body(
+                                "name",
+                                "order.csv",
+                                "contentType",
+                                "text/csv",
+                                "content",
+                                Base64.getEncoder().encodeToString(file)))));
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        String sendId = r.text("sendId");
+        assertThat(sendId).isNotBlank();
+
+        assertThat(emulator().exchange().store().subjects(to[0], "inbox")).containsExactly(subject);
+        MimeMessage got = bySubject(folder(to[1], FolderRef.inbox()), subject);
+        assertThat(got.getHeader(ReceivedMessage.SENT_MARKER_HEADER, null)).isEqualTo(sendId);
+        assertThat(got.getMessageID()).isEqualTo(r.text("messageId"));
+        List<Part> atts = attachments(got);
+        assertThat(atts).hasSize(1);
+        assertThat(atts.get(0).getFileName()).isEqualTo("order.csv");
+        assertThat(atts.get(0).getInputStream().readAllBytes()).isEqualTo(file);
+        assertThat(emulator().exchange().store().count(NANCY, "sentitems")).isEqualTo(sentBefore + 1);
+        assertThat(emulator().exchange().store().subjects(NANCY, "sentitems")).contains(subject);
+
+        OutboxEntry event = sentEvent(nancy, sendId);
+        assertThat(event.eventType()).isEqualTo(EventType.MESSAGE_SENT);
+        assertThat(event.payload()).contains(subject).contains("order.csv");
+    }
+
+    @Test
+    void aReplyCarriesInReplyToAndReferences() throws Exception {
+        String[] from = newMailbox("agent");
+        String[] to = newMailbox("customer");
+        String subject = "Broken printer " + UUID.randomUUID();
+        Reply r = api.post(
+                "/api/v1/mailboxes/" + from[1] + "/send",
+                writer,
+                body(
+                        "to",
+                        List.of(to[0]),
+                        "subject",
+                        subject,
+                        "text",
+                        "We are on it.",
+                        "inReplyTo",
+                        "<q.2@example.com>",
+                        "references",
+                        List.of("<q.1@example.com>")));
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        MimeMessage got = bySubject(folder(to[1], FolderRef.inbox()), "Re: " + subject);
+        assertThat(got.getHeader("In-Reply-To", null)).isEqualTo("<q.2@example.com>");
+        assertThat(got.getHeader("References", null)).isEqualTo("<q.1@example.com> <q.2@example.com>");
+        assertThat(got.getHeader(ReceivedMessage.SENT_MARKER_HEADER, null)).isEqualTo(r.text("sendId"));
+    }
+
+    @Test
+    void rawMimeIsSentWithTheMarker() throws Exception {
+        String[] from = newMailbox("raw");
+        String[] to = newMailbox("rawto");
+        String subject = "Raw " + UUID.randomUUID();
+        String mime = "From: " + from[0] + "\r\nTo: " + to[0] + "\r\nSubject: " + subject
+                + "\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nRaw body.\r\n";
+        HttpResponse<String> r = raw("/api/v1/mailboxes/" + from[1] + "/send-mime", writer, "message/rfc822", mime);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode json = ApiClient.JSON.readTree(r.body());
+        MimeMessage got = bySubject(folder(to[1], FolderRef.inbox()), subject);
+        assertThat(got.getHeader(ReceivedMessage.SENT_MARKER_HEADER, null))
+                .isEqualTo(json.get("sendId").asString());
+        assertThat(emulator().exchange().store().subjects(from[0], "sentitems")).contains(subject);
+        sentEvent(from[1], json.get("sendId").asString());
+
+        HttpResponse<String> none =
+                raw("/api/v1/mailboxes/" + from[1] + "/send-mime", writer, "message/rfc822", "Subject: x\r\n\r\nx\r\n");
+        assertThat(none.statusCode()).as(none.body()).isEqualTo(400);
+        assertThat(none.body()).contains("\"field\":\"mime\"");
+        HttpResponse<String> noKey = raw("/api/v1/mailboxes/" + from[1] + "/send-mime", null, "message/rfc822", mime);
+        assertThat(noKey.statusCode()).isEqualTo(401);
+        HttpResponse<String> readOnly =
+                raw("/api/v1/mailboxes/" + from[1] + "/send-mime", reader, "message/rfc822", mime);
+        assertThat(readOnly.statusCode()).isEqualTo(403);
+        assertThat(emulator().exchange().store().count(to[0], "inbox")).isEqualTo(1);
+    }
+
+    @Test
+    void theFourthMessageWithinAMinuteGets429WithRetryAfter() throws Exception {
+        String[] from = newMailbox("burst");
+        String[] to = newMailbox("bursto");
+        String json =
+                ApiClient.JSON.writeValueAsString(body("to", List.of(to[0]), "subject", "Burst", "text", "Hello."));
+        for (int i = 0; i < 3; i++) {
+            HttpResponse<String> ok = raw("/api/v1/mailboxes/" + from[1] + "/send", writer, "application/json", json);
+            assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+        }
+        HttpResponse<String> refused = raw("/api/v1/mailboxes/" + from[1] + "/send", writer, "application/json", json);
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(429);
+        assertThat(refused.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+        long retryAfter =
+                Long.parseLong(refused.headers().firstValue("Retry-After").orElseThrow());
+        assertThat(retryAfter).isBetween(1L, 60L);
+        assertThat(refused.body()).contains("Retry after").contains("retryAt");
+        assertThat(emulator().exchange().store().count(to[0], "inbox")).isEqualTo(3);
+    }
+
+    @Test
+    void badInputGivesFieldErrorsAndSendsNothing() throws Exception {
+        String[] from = newMailbox("bad");
+        int sentBefore = emulator().exchange().store().count(from[0], "sentitems");
+        Reply r = api.post(
+                "/api/v1/mailboxes/" + from[1] + "/send",
+                writer,
+                body(
+                        "cc",
+                        List.of("not-an-address"),
+                        "attachments",
+                        List.of(body(
+                                "name",
+                                "big.bin",
+                                "content",
+                                Base64.getEncoder().encodeToString(new byte[1001])))));
+        assertThat(r.status()).as(r.toString()).isEqualTo(400);
+        assertThat(r.contentType()).startsWith("application/problem+json");
+        List<String> fields = new ArrayList<>();
+        r.get("errors").forEach(e -> fields.add(e.get("field").asString()));
+        assertThat(fields).containsExactlyInAnyOrder("cc[0]", "subject", "attachments");
+
+        Reply noRecipient = api.post("/api/v1/mailboxes/" + from[1] + "/send", writer, body("subject", "Hi"));
+        assertThat(noRecipient.status()).isEqualTo(400);
+        assertThat(noRecipient.body()).contains("\"field\":\"to\"");
+        Reply badBase64 = api.post(
+                "/api/v1/mailboxes/" + from[1] + "/send",
+                writer,
+                body(
+                        "to",
+                        List.of(NANCY),
+                        "subject",
+                        "x",
+                        "attachments",
+                        List.of(body("name", "a", "content", "%%%"))));
+        assertThat(badBase64.status()).isEqualTo(400);
+        assertThat(badBase64.body()).contains("attachments[0].content");
+        Reply unknown = api.post(
+                "/api/v1/mailboxes/" + UUID.randomUUID() + "/send", writer, body("to", List.of(NANCY), "subject", "x"));
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(emulator().exchange().store().count(from[0], "sentitems")).isEqualTo(sentBefore);
+        assertThat(outbox.counters(UUID.fromString(from[1])).pending()).isZero();
+        assertThat(Optional.ofNullable(r.get("detail"))).isPresent();
+    }
+}
