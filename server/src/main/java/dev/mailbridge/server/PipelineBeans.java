@@ -8,6 +8,7 @@ import dev.mailbridge.core.deliver.Outbox;
 import dev.mailbridge.core.deliver.RabbitDeliverer;
 import dev.mailbridge.core.deliver.WebhookDeliverer;
 import dev.mailbridge.core.message.MimeParser;
+import dev.mailbridge.core.receive.AfterDelivery;
 import dev.mailbridge.core.receive.ReceivePipeline;
 import dev.mailbridge.core.rules.RuleSet;
 import dev.mailbridge.core.store.Database;
@@ -22,7 +23,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The mail pipeline as beans: sync, receive pipeline, outbox, delivery targets, the deliverers and the
+ * The mail pipeline as beans: sync, receive pipeline, the after-delivery action, outbox, delivery targets, the deliverers and the
  * delivery worker. The worker is started by {@link ReceiveScheduler} once the application is ready and
  * closed on shutdown (deliveries in flight finish; unrecorded ones come back when their lease ends).
  *
@@ -92,8 +93,13 @@ class PipelineBeans {
     }
 
     @Bean
-    ReceivePipeline receivePipeline(MimeParser parser, Outbox outbox) {
+    AfterDelivery afterDelivery(MailboxServices services, ReceiveSettings settings, Clock clock) {
+        return new AfterDelivery(services.stores(), services.access(), settings, clock);
+    }
+
+    @Bean
+    ReceivePipeline receivePipeline(MimeParser parser, Outbox outbox, AfterDelivery afterDelivery) {
         RuleSet rules = RuleSet.empty(); // per-mailbox rules are not configurable yet
-        return new ReceivePipeline(parser, mailbox -> rules, outbox);
+        return new ReceivePipeline(parser, mailbox -> rules, outbox, afterDelivery);
     }
 }

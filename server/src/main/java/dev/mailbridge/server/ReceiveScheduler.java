@@ -3,6 +3,7 @@ package dev.mailbridge.server;
 import dev.mailbridge.core.deliver.DeliveryWorker;
 import dev.mailbridge.core.model.Mailbox;
 import dev.mailbridge.core.model.MailboxStatus;
+import dev.mailbridge.core.receive.AfterDelivery;
 import dev.mailbridge.core.receive.ReceivePipeline;
 import dev.mailbridge.core.store.NotFoundException;
 import dev.mailbridge.core.store.Stores;
@@ -28,6 +29,11 @@ import org.springframework.stereotype.Component;
  * a secret), its error recorded in {@code mailbox_sync.last_error}, and the loop goes on. Also starts the
  * delivery worker when the application is ready.
  *
+ * <p>After each sync pass (scheduled or {@link #syncNow}) the mailbox's {@link AfterDelivery} pass runs,
+ * under the same lock: the originals of messages whose delivery settled since get the configured action
+ * (a message synced in this pass is usually acted on in the next one, once its delivery is acknowledged).
+ * A failing after-delivery pass is logged and does not fail the sync.
+ *
  * <p>A mailbox is never synced by two passes at once: {@link #syncNow} (the API) waits for a running pass,
  * the scheduled loop skips a mailbox that is busy.
  */
@@ -40,6 +46,7 @@ public class ReceiveScheduler {
     private final MailboxSync sync;
     private final ReceivePipeline pipeline;
     private final DeliveryWorker worker;
+    private final AfterDelivery afterDelivery;
     private final Map<UUID, ReentrantLock> locks = new ConcurrentHashMap<>();
 
     ReceiveScheduler(
@@ -47,12 +54,14 @@ public class ReceiveScheduler {
             ReceiveSettings settings,
             MailboxSync sync,
             ReceivePipeline pipeline,
-            DeliveryWorker worker) {
+            DeliveryWorker worker,
+            AfterDelivery afterDelivery) {
         this.stores = stores;
         this.settings = settings;
         this.sync = sync;
         this.pipeline = pipeline;
         this.worker = worker;
+        this.afterDelivery = afterDelivery;
     }
 
     @EventListener(ApplicationReadyEvent.class)
@@ -80,7 +89,11 @@ public class ReceiveScheduler {
                     continue; // an API-triggered pass is running
                 }
                 try {
-                    run(s.mailboxId(), s.startFromNow());
+                    try {
+                        run(s.mailboxId(), s.startFromNow());
+                    } finally {
+                        afterDelivery(s.mailboxId());
+                    }
                 } finally {
                     lock.unlock();
                 }
@@ -113,7 +126,9 @@ public class ReceiveScheduler {
         ReentrantLock lock = lock(mailboxId);
         lock.lock();
         try {
-            return run(mailboxId, startFromNow);
+            MailboxSync.Result r = run(mailboxId, startFromNow);
+            afterDelivery(mailboxId);
+            return r;
         } finally {
             lock.unlock();
         }
@@ -126,6 +141,25 @@ public class ReceiveScheduler {
             log.debug("mailbox {}: {} new messages queued", mailboxId, r.newMessages());
         }
         return r;
+    }
+
+    /** The after-delivery pass of one mailbox; the caller holds its lock. Never throws. */
+    private void afterDelivery(UUID mailboxId) {
+        try {
+            AfterDelivery.Result r = afterDelivery.run(mailboxId);
+            if (r.failed() > 0 || r.retrying() > 0) {
+                log.warn(
+                        "mailbox {}: after delivery, {} originals handled, {} refused by Exchange, {} to try again",
+                        mailboxId,
+                        r.done(),
+                        r.failed(),
+                        r.retrying());
+            } else if (r.done() > 0) {
+                log.debug("mailbox {}: after delivery, {} originals handled", mailboxId, r.done());
+            }
+        } catch (RuntimeException e) {
+            log.warn("the after-delivery pass for mailbox {} failed: {}", mailboxId, describe(e));
+        }
     }
 
     private ReentrantLock lock(UUID mailboxId) {

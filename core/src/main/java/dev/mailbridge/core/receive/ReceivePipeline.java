@@ -14,6 +14,7 @@ import dev.mailbridge.core.sync.MessageSink;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.function.Function;
@@ -22,18 +23,32 @@ import java.util.function.Function;
  * What happens to each newly synced message: parsed from its MIME, judged by the mailbox's rules, and
  * if delivered, queued as {@code message.received} for every delivery target, all inside the sync's
  * transaction (so "received" and "queued" commit together). The idempotency key is the mailbox and the
- * item ID: every attempt of every target carries the same key for the same message.
+ * item ID: every attempt of every target carries the same key for the same message. With an {@link
+ * AfterDelivery}, a message queued for at least one target is also registered there (same transaction,
+ * same key, with its item ID) for the action on the original once delivered.
  */
 public final class ReceivePipeline implements MessageSink {
     private final MimeParser parser;
     private final Function<UUID, RuleSet> rules;
     private final Outbox outbox;
+    private final AfterDelivery afterDelivery;
 
     /** @param rules the rule set of a mailbox (by mailbox ID) */
     public ReceivePipeline(MimeParser parser, Function<UUID, RuleSet> rules, Outbox outbox) {
+        this(parser, rules, outbox, null);
+    }
+
+    /**
+     * @param rules the rule set of a mailbox (by mailbox ID)
+     * @param afterDelivery where queued messages are registered for the action on their original; null for
+     *     none
+     */
+    public ReceivePipeline(
+            MimeParser parser, Function<UUID, RuleSet> rules, Outbox outbox, AfterDelivery afterDelivery) {
         this.parser = Objects.requireNonNull(parser);
         this.rules = Objects.requireNonNull(rules);
         this.outbox = Objects.requireNonNull(outbox);
+        this.afterDelivery = afterDelivery;
     }
 
     /** The stable key of a received message: the same on every attempt and after any resync. */
@@ -54,10 +69,14 @@ public final class ReceivePipeline implements MessageSink {
         ObjectNode data = MessageJson.mapper().valueToTree(message);
         data.put("label", decision.label());
         data.put("rule", decision.rule());
-        outbox.enqueueToAll(OutboxEvent.of(
+        String key = key(mailbox.id(), itemId);
+        List<Outbox.Enqueued> queued = outbox.enqueueToAll(OutboxEvent.of(
                 EventType.MESSAGE_RECEIVED,
-                key(mailbox.id(), itemId),
+                key,
                 mailbox.id(),
                 MessageJson.mapper().writeValueAsString(data)));
+        if (afterDelivery != null && !queued.isEmpty()) {
+            afterDelivery.register(mailbox.id(), key, itemId);
+        }
     }
 }

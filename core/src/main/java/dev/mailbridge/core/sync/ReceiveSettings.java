@@ -13,12 +13,20 @@ import java.util.UUID;
 
 /**
  * Per mailbox: whether the server receives its mail (polls it and hands new messages on), and whether
- * the first pass starts from now (what is already in the folder is recorded, not delivered). A mailbox
- * without a row does not receive.
+ * the first pass starts from now (what is already in the folder is recorded, not delivered), and what
+ * happens to the original once delivered ({@link AfterDeliveryAction}). A mailbox without a row does not
+ * receive.
  */
 public final class ReceiveSettings {
     /** One mailbox's receive settings. */
-    public record Setting(UUID mailboxId, boolean enabled, boolean startFromNow, Instant updatedAt) {}
+    public record Setting(
+            UUID mailboxId,
+            boolean enabled,
+            boolean startFromNow,
+            AfterDeliveryAction afterDelivery,
+            Instant updatedAt) {}
+
+    private static final String COLUMNS = "mailbox_id, enabled, start_from_now, after_delivery, updated_at";
 
     private final Jdbc jdbc;
     private final Clock clock;
@@ -30,28 +38,42 @@ public final class ReceiveSettings {
 
     public Optional<Setting> get(UUID mailboxId) {
         return jdbc.one(
-                "SELECT mailbox_id, enabled, start_from_now, updated_at FROM mailbox_receive WHERE mailbox_id=?",
-                ReceiveSettings::map,
-                mailboxId);
+                "SELECT " + COLUMNS + " FROM mailbox_receive WHERE mailbox_id=?", ReceiveSettings::map, mailboxId);
+    }
+
+    /**
+     * Stores the switch and "start from now" (creating or replacing them; the after-delivery action is kept,
+     * {@link AfterDeliveryAction#NONE} for a new row) and returns the settings as stored.
+     */
+    public Setting put(UUID mailboxId, boolean enabled, boolean startFromNow) {
+        return put(
+                mailboxId,
+                enabled,
+                startFromNow,
+                get(mailboxId).map(Setting::afterDelivery).orElse(AfterDeliveryAction.NONE));
     }
 
     /** Stores the settings (creating or replacing them) and returns them as stored. */
-    public Setting put(UUID mailboxId, boolean enabled, boolean startFromNow) {
+    public Setting put(UUID mailboxId, boolean enabled, boolean startFromNow, AfterDeliveryAction afterDelivery) {
+        java.util.Objects.requireNonNull(afterDelivery, "afterDelivery");
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         return jdbc.transaction(() -> {
             if (jdbc.update(
-                            "UPDATE mailbox_receive SET enabled=?, start_from_now=?, updated_at=? WHERE mailbox_id=?",
+                            "UPDATE mailbox_receive SET enabled=?, start_from_now=?, after_delivery=?, updated_at=? "
+                                    + "WHERE mailbox_id=?",
                             enabled,
                             startFromNow,
+                            afterDelivery.name(),
                             now,
                             mailboxId)
                     == 0) {
                 jdbc.update(
-                        "INSERT INTO mailbox_receive (mailbox_id, enabled, start_from_now, updated_at) "
-                                + "VALUES (?,?,?,?)",
+                        "INSERT INTO mailbox_receive (mailbox_id, enabled, start_from_now, after_delivery, updated_at) "
+                                + "VALUES (?,?,?,?,?)",
                         mailboxId,
                         enabled,
                         startFromNow,
+                        afterDelivery.name(),
                         now);
             }
             return get(mailboxId).orElseThrow();
@@ -61,8 +83,7 @@ public final class ReceiveSettings {
     /** The mailboxes that receive, oldest setting first. */
     public List<Setting> listEnabled() {
         return jdbc.query(
-                "SELECT mailbox_id, enabled, start_from_now, updated_at FROM mailbox_receive WHERE enabled=TRUE "
-                        + "ORDER BY updated_at, mailbox_id",
+                "SELECT " + COLUMNS + " FROM mailbox_receive WHERE enabled=TRUE " + "ORDER BY updated_at, mailbox_id",
                 ReceiveSettings::map);
     }
 
@@ -71,6 +92,15 @@ public final class ReceiveSettings {
                 Jdbc.uuid(rs, "mailbox_id"),
                 rs.getBoolean("enabled"),
                 rs.getBoolean("start_from_now"),
+                action(rs.getString("after_delivery")),
                 Jdbc.instant(rs, "updated_at"));
+    }
+
+    private static AfterDeliveryAction action(String stored) {
+        try {
+            return stored == null ? AfterDeliveryAction.NONE : AfterDeliveryAction.valueOf(stored);
+        } catch (IllegalArgumentException e) {
+            return AfterDeliveryAction.NONE; // written by a newer version: do nothing rather than guess
+        }
     }
 }

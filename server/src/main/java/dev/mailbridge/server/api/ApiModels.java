@@ -19,6 +19,7 @@ import dev.mailbridge.core.model.Organisation;
 import dev.mailbridge.core.model.SignInMode;
 import dev.mailbridge.core.model.Transport;
 import dev.mailbridge.core.model.User;
+import dev.mailbridge.core.sync.AfterDeliveryAction;
 import dev.mailbridge.identity.Secret;
 import dev.mailbridge.identity.cloud.Cloud;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -519,7 +520,14 @@ final class ApiModels {
             @Schema(
                     description =
                             "On the first pass, skip what is already in the folder: deliver only mail arriving from now")
-            Boolean startFromNow) {}
+            Boolean startFromNow,
+
+            @Schema(
+                    description = "What happens to the original once every target acknowledged its message.received "
+                            + "event: NONE (default), MARK_READ, MOVE_TO_PROCESSED (needs a folder mapped to "
+                            + "PROCESSED), DELETE (to Deleted Items). Whatever it is, an original whose event is "
+                            + "dead is moved to the folder mapped to FAILED when there is one.")
+            AfterDeliveryAction afterDelivery) {}
 
     record ReceiveView(
             UUID mailboxId,
@@ -530,6 +538,9 @@ final class ApiModels {
                     description =
                             "Enabled and the mailbox's sign-in works (AUTHORIZED or EXPIRING): the scheduler polls it")
             boolean active,
+
+            @Schema(description = "The action on the original once delivered (see the request)")
+            AfterDeliveryAction afterDelivery,
 
             Instant updatedAt) {}
 

@@ -1,10 +1,13 @@
 package dev.mailbridge.server.api;
 
+import dev.mailbridge.core.connect.ValidationException;
 import dev.mailbridge.core.deliver.MailboxCounters;
 import dev.mailbridge.core.deliver.Outbox;
+import dev.mailbridge.core.model.FolderRole;
 import dev.mailbridge.core.model.Mailbox;
 import dev.mailbridge.core.store.NotFoundException;
 import dev.mailbridge.core.store.Stores;
+import dev.mailbridge.core.sync.AfterDeliveryAction;
 import dev.mailbridge.core.sync.MailboxSync;
 import dev.mailbridge.core.sync.ReceiveSettings;
 import dev.mailbridge.server.ReceiveScheduler;
@@ -53,7 +56,9 @@ class ReceiveApi {
             summary = "Enable or disable receiving",
             description = "An enabled mailbox is polled every mailbridge.poll-interval while its sign-in works "
                     + "(AUTHORIZED or EXPIRING); each new message is queued for every delivery target. "
-                    + "startFromNow matters only before the first pass: what is already there is skipped.")
+                    + "startFromNow matters only before the first pass: what is already there is skipped. "
+                    + "afterDelivery: the action on the original once every target acknowledged it; "
+                    + "MOVE_TO_PROCESSED needs a folder mapped to PROCESSED (400 otherwise).")
     ReceiveView put(@PathVariable UUID id, @RequestBody ReceiveRequest request) {
         Mailbox m = mailbox(id);
         Optional<ReceiveSettings.Setting> current = settings.get(id);
@@ -63,13 +68,24 @@ class ReceiveApi {
         boolean startFromNow = request.startFromNow() != null
                 ? request.startFromNow()
                 : current.map(ReceiveSettings.Setting::startFromNow).orElse(false);
-        ReceiveSettings.Setting s = settings.put(id, enabled, startFromNow);
+        AfterDeliveryAction afterDelivery = request.afterDelivery() != null
+                ? request.afterDelivery()
+                : current.map(ReceiveSettings.Setting::afterDelivery).orElse(AfterDeliveryAction.NONE);
+        if (afterDelivery == AfterDeliveryAction.MOVE_TO_PROCESSED
+                && stores.mailboxes().folders(id).stream().noneMatch(f -> f.role() == FolderRole.PROCESSED)) {
+            throw ValidationException.of(
+                    "afterDelivery",
+                    "Moving to the processed folder needs a folder mapped to Processed: map one first (PUT "
+                            + "/api/v1/mailboxes/" + id + "/folder-mapping) or choose another action.");
+        }
+        ReceiveSettings.Setting s = settings.put(id, enabled, startFromNow, afterDelivery);
         stores.audit()
                 .record(
                         Actor.current(),
                         "mailbox.receive",
                         "mailbox/" + id,
-                        m.address() + ": enabled=" + enabled + ", startFromNow=" + startFromNow);
+                        m.address() + ": enabled=" + enabled + ", startFromNow=" + startFromNow + ", afterDelivery="
+                                + afterDelivery);
         return view(m, Optional.of(s));
     }
 
@@ -122,6 +138,7 @@ class ReceiveApi {
                 enabled,
                 s.map(ReceiveSettings.Setting::startFromNow).orElse(false),
                 enabled && ReceiveScheduler.canSync(m.status()),
+                s.map(ReceiveSettings.Setting::afterDelivery).orElse(AfterDeliveryAction.NONE),
                 s.map(ReceiveSettings.Setting::updatedAt).orElse(null));
     }
 

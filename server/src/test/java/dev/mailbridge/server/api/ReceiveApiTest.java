@@ -3,12 +3,15 @@ package dev.mailbridge.server.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.mailbridge.core.connect.MailboxServices;
 import dev.mailbridge.core.deliver.WebhookSignature;
 import dev.mailbridge.core.model.ApiKey;
 import dev.mailbridge.core.receive.ReceivePipeline;
 import dev.mailbridge.core.store.TestDatabases;
 import dev.mailbridge.emulator.Emulator;
 import dev.mailbridge.emulator.junit.EmulatorExtension;
+import dev.mailbridge.ews.model.DistinguishedFolder;
+import dev.mailbridge.ews.ops.CreateFolder;
 import dev.mailbridge.server.api.ApiClient.Reply;
 import dev.mailbridge.server.security.ApiKeys;
 import java.io.IOException;
@@ -75,6 +78,9 @@ class ReceiveApiTest {
 
     @Autowired
     ApiKeys apiKeys;
+
+    @Autowired
+    MailboxServices services;
 
     ApiClient api;
     String writer;
@@ -395,6 +401,104 @@ class ReceiveApiTest {
         Reply disabled = api.put("/api/v1/mailboxes/" + later + "/receive", writer, body("enabled", false));
         assertThat(disabled.get("enabled").asBoolean()).isFalse();
         assertThat(disabled.get("startFromNow").asBoolean()).as("kept").isTrue();
+    }
+
+    /** Creates a mail folder in the mailbox (EWS CreateFolder) and maps {@code role} to it through the API. */
+    void mapNewFolder(String mailbox, String role, String name) {
+        String folderId = services.access()
+                .ews(UUID.fromString(mailbox))
+                .execute(CreateFolder.of(DistinguishedFolder.MSGFOLDERROOT.ref(), name))
+                .single()
+                .id()
+                .id();
+        Reply mapped = api.put(
+                "/api/v1/mailboxes/" + mailbox + "/folder-mapping", writer, body("folders", Map.of(role, folderId)));
+        assertThat(mapped.status()).as(mapped.toString()).isEqualTo(200);
+    }
+
+    @Test
+    void afterDeliveryIsKeptAndValidatedAtItsField() {
+        String mailbox = mailbox("setting");
+        Reply initial = api.get("/api/v1/mailboxes/" + mailbox + "/receive", reader);
+        assertThat(initial.text("afterDelivery")).isEqualTo("NONE");
+
+        Reply noFolder = api.put(
+                "/api/v1/mailboxes/" + mailbox + "/receive", writer, body("afterDelivery", "MOVE_TO_PROCESSED"));
+        assertThat(noFolder.status()).as(noFolder.toString()).isEqualTo(400);
+        assertThat(noFolder.get("errors").get(0).get("field").asString()).isEqualTo("afterDelivery");
+        assertThat(noFolder.get("errors").get(0).get("message").asString()).contains("Processed");
+        Reply unknown = api.put("/api/v1/mailboxes/" + mailbox + "/receive", writer, body("afterDelivery", "SHRED"));
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(unknown.get("errors").get(0).get("field").asString()).isEqualTo("afterDelivery");
+
+        Reply read = api.put("/api/v1/mailboxes/" + mailbox + "/receive", writer, body("afterDelivery", "MARK_READ"));
+        assertThat(read.status()).as(read.toString()).isEqualTo(200);
+        assertThat(read.text("afterDelivery")).isEqualTo("MARK_READ");
+        assertThat(read.get("enabled").asBoolean()).isFalse();
+        Reply on = api.put("/api/v1/mailboxes/" + mailbox + "/receive", writer, body("enabled", true));
+        assertThat(on.text("afterDelivery")).as("kept").isEqualTo("MARK_READ");
+
+        mapNewFolder(mailbox, "PROCESSED", "Processed " + UUID.randomUUID());
+        Reply move = api.put(
+                "/api/v1/mailboxes/" + mailbox + "/receive", writer, body("afterDelivery", "MOVE_TO_PROCESSED"));
+        assertThat(move.status()).as(move.toString()).isEqualTo(200);
+        assertThat(api.get("/api/v1/mailboxes/" + mailbox + "/receive", reader).text("afterDelivery"))
+                .isEqualTo("MOVE_TO_PROCESSED");
+        api.put("/api/v1/mailboxes/" + mailbox + "/receive", writer, body("enabled", false));
+    }
+
+    @Test
+    void afterDeliveryTheOriginalMovesToTheProcessedFolderOnlyOnceAcknowledged() throws Exception {
+        receiver.answer = n -> n <= 2 ? 500 : 204; // acknowledged on the third attempt only
+        String mailbox = mailbox("processed");
+        String address = address(mailbox);
+        String processed = "Processed " + UUID.randomUUID().toString().substring(0, 8);
+        mapNewFolder(mailbox, "PROCESSED", processed);
+        Reply put = api.put(
+                "/api/v1/mailboxes/" + mailbox + "/receive",
+                writer,
+                body("enabled", true, "afterDelivery", "MOVE_TO_PROCESSED"));
+        assertThat(put.status()).as(put.toString()).isEqualTo(200);
+        deliver(mailbox, "Handle me");
+        assertThat(api.post("/api/v1/mailboxes/" + mailbox + "/sync", writer, null)
+                        .status())
+                .isEqualTo(200);
+
+        await("a refused attempt", () -> !receiver.requests.isEmpty());
+        // refused: the original stays where it is
+        assertThat(emulator().exchange().store().subjects(address, "inbox")).containsExactly("Handle me");
+        await(
+                "the original in the processed folder",
+                () -> emulator().exchange().store().subjects(address, processed).contains("Handle me"));
+        assertThat(receiver.accepted()).hasSize(1);
+        assertThat(receiver.requests.stream().map(Receiver.Request::answered).toList())
+                .containsExactly(500, 500, 204);
+        assertThat(emulator().exchange().store().subjects(address, "inbox")).isEmpty();
+        Thread.sleep(1200); // more polls: nothing is delivered or moved again
+        assertThat(receiver.accepted()).hasSize(1);
+        assertThat(emulator().exchange().store().subjects(address, processed)).containsExactly("Handle me");
+        api.put("/api/v1/mailboxes/" + mailbox + "/receive", writer, body("enabled", false));
+    }
+
+    @Test
+    void aDeadEventMovesTheOriginalToTheFailedFolder() throws Exception {
+        receiver.answer = n -> 410;
+        String mailbox = mailbox("failed");
+        String address = address(mailbox);
+        String failed = "Failed " + UUID.randomUUID().toString().substring(0, 8);
+        mapNewFolder(mailbox, "FAILED", failed);
+        Reply put = api.put(
+                "/api/v1/mailboxes/" + mailbox + "/receive", writer, body("enabled", true, "afterDelivery", "DELETE"));
+        assertThat(put.status()).as(put.toString()).isEqualTo(200);
+        deliver(mailbox, "Nobody wants me");
+
+        await(
+                "the original in the failed folder",
+                () -> emulator().exchange().store().subjects(address, failed).contains("Nobody wants me"));
+        assertThat(emulator().exchange().store().subjects(address, "inbox")).isEmpty();
+        assertThat(emulator().exchange().store().subjects(address, "deleteditems"))
+                .isEmpty();
+        api.put("/api/v1/mailboxes/" + mailbox + "/receive", writer, body("enabled", false));
     }
 
     @Test
