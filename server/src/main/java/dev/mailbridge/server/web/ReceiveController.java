@@ -8,6 +8,7 @@ import dev.mailbridge.core.deliver.OutboxEntry;
 import dev.mailbridge.core.deliver.OutboxState;
 import dev.mailbridge.core.deliver.WebhookSignature;
 import dev.mailbridge.core.model.Mailbox;
+import dev.mailbridge.core.sync.AfterDeliveryAction;
 import dev.mailbridge.core.sync.MailboxSync;
 import dev.mailbridge.core.sync.ReceiveSettings;
 import dev.mailbridge.identity.Secret;
@@ -36,6 +37,7 @@ class ReceiveController {
     private final Outbox outbox;
     private final DeliveryTargetStore targets;
     private final DeliveryWorker worker;
+    private final dev.mailbridge.core.store.Stores stores;
 
     ReceiveController(
             Access access,
@@ -44,8 +46,10 @@ class ReceiveController {
             ReceiveScheduler scheduler,
             Outbox outbox,
             DeliveryTargetStore targets,
-            DeliveryWorker worker) {
+            DeliveryWorker worker,
+            dev.mailbridge.core.store.Stores stores) {
         this.worker = worker;
+        this.stores = stores;
         this.access = access;
         this.settings = settings;
         this.sync = sync;
@@ -61,6 +65,7 @@ class ReceiveController {
         model.addAttribute("counters", outbox.counters(mailboxId));
         model.addAttribute("deadLetters", outbox.deadLetters(Optional.of(mailboxId), 0, 20));
         model.addAttribute("hasTargets", !targets.list().isEmpty());
+        model.addAttribute("afterDeliveryActions", AfterDeliveryAction.values());
     }
 
     @PostMapping("/mailboxes/{id}/receive")
@@ -68,9 +73,20 @@ class ReceiveController {
             @PathVariable UUID id,
             @RequestParam(defaultValue = "false") boolean enabled,
             @RequestParam(defaultValue = "false") boolean startFromNow,
+            @RequestParam(defaultValue = "NONE") AfterDeliveryAction afterDelivery,
             RedirectAttributes flash) {
         Mailbox m = access.mailbox(id);
-        settings.put(m.id(), enabled, startFromNow);
+        boolean processedMapped = stores.mailboxes().folders(m.id()).stream()
+                .anyMatch(f -> f.role() == dev.mailbridge.core.model.FolderRole.PROCESSED);
+        if (afterDelivery == AfterDeliveryAction.MOVE_TO_PROCESSED && !processedMapped) {
+            flash.addFlashAttribute(
+                    "notice",
+                    Pages.Notice.error(
+                            "\"Move to the processed folder\" needs a folder mapped to the Processed role.",
+                            "Map a Processed folder under Folders first, or choose another action."));
+            return "redirect:/mailboxes/" + id + "#receiving";
+        }
+        settings.put(m.id(), enabled, startFromNow, afterDelivery);
         flash.addFlashAttribute(
                 "notice", Pages.Notice.ok(enabled ? "Receiving is on for " + m.address() + "." : "Receiving is off."));
         return "redirect:/mailboxes/" + id + "#receiving";

@@ -422,6 +422,7 @@ class WebJourneysTest {
             browser.go(BASE + "/mailboxes/" + nancy.id());
             browser.click("#receive-enabled");
             browser.click("#receive-from-now");
+            new org.openqa.selenium.support.ui.Select(browser.find("#after-delivery")).selectByValue("MARK_READ");
             browser.click("#save-receive");
             browser.waitForText("#notice", "Receiving is on");
             browser.click("#sync-now");
@@ -446,6 +447,10 @@ class WebJourneysTest {
             waitOnPage(nancy, "#delivered-count", "1");
             assertThat(subjects).containsExactly(subject);
             assertThat(browser.text("#dead-count")).isEqualTo("0");
+            assertThat(new org.openqa.selenium.support.ui.Select(browser.find("#after-delivery"))
+                            .getFirstSelectedOption()
+                            .getAttribute("value"))
+                    .isEqualTo("MARK_READ");
         } finally {
             receiver.stop(0);
         }
