@@ -49,13 +49,17 @@ public class ReceiveScheduler {
     private final AfterDelivery afterDelivery;
     private final Map<UUID, ReentrantLock> locks = new ConcurrentHashMap<>();
 
+    private final dev.mailbridge.core.events.MailboxEvents events;
+
     ReceiveScheduler(
             Stores stores,
             ReceiveSettings settings,
             MailboxSync sync,
             ReceivePipeline pipeline,
             DeliveryWorker worker,
-            AfterDelivery afterDelivery) {
+            AfterDelivery afterDelivery,
+            dev.mailbridge.core.events.MailboxEvents events) {
+        this.events = events;
         this.stores = stores;
         this.settings = settings;
         this.sync = sync;
@@ -100,7 +104,18 @@ public class ReceiveScheduler {
             } catch (RuntimeException e) {
                 // MailboxSync recorded it in mailbox_sync.last_error; messages of ours hold no secrets
                 log.warn("receiving mail for mailbox {} failed: {}", s.mailboxId(), describe(e));
+                announceFailure(s.mailboxId(), describe(e));
             }
+        }
+    }
+
+    /** mailbox.connection_failed, once per run of failures (see MailboxEvents). */
+    private void announceFailure(java.util.UUID mailboxId, String error) {
+        try {
+            events.connectionFailed(
+                    mailboxId, error, sync.status(mailboxId).flatMap(MailboxSync.SyncStatus::lastSyncAt));
+        } catch (RuntimeException e) {
+            log.warn("could not queue mailbox.connection_failed for {}: {}", mailboxId, describe(e));
         }
     }
 

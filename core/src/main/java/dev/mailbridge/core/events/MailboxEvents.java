@@ -9,6 +9,9 @@ import dev.mailbridge.core.deliver.OutboxEvent;
 import dev.mailbridge.core.model.Mailbox;
 import dev.mailbridge.core.model.MailboxStatus;
 import dev.mailbridge.core.store.Stores;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
 
 /**
  * Tells the application when a mailbox's sign-in needs attention: {@code mailbox.auth_expiring} when it
@@ -32,6 +35,33 @@ public final class MailboxEvents {
         MailboxEvents events = new MailboxEvents(stores, outbox);
         tokens.onStatusChange(events::announce);
         return events;
+    }
+
+    /**
+     * Receiving from the mailbox failed ({@code mailbox.connection_failed}). Announced once per run of
+     * failures: the key holds the last successful sync, so the next failure after a success is new.
+     */
+    public void connectionFailed(UUID mailboxId, String error, Optional<Instant> lastGoodSync) {
+        Mailbox m = stores.mailboxes().get(mailboxId).orElse(null);
+        if (m == null) {
+            return;
+        }
+        ObjectNode data = JSON.createObjectNode();
+        data.put("mailboxId", m.id().toString());
+        data.put("address", m.address());
+        data.put("connectionId", m.connectionId().toString());
+        data.put("error", error);
+        data.put("lastSuccessfulSync", lastGoodSync.map(Instant::toString).orElse(null));
+        data.put("advice", "Run Test Connection on the mailbox to see which step fails and what to fix.");
+        EventType type = EventType.MAILBOX_CONNECTION_FAILED;
+        outbox.enqueueToAll(OutboxEvent.of(
+                type,
+                OutboxEvent.keyOf(
+                        type.wireName(),
+                        m.id().toString(),
+                        lastGoodSync.map(Instant::toString).orElse("never")),
+                m.id(),
+                data.toString()));
     }
 
     void announce(TokenKeeper.StatusChange change) {

@@ -80,7 +80,27 @@ class MailboxEventsTest {
         emulator.clock().advance(Duration.ofDays(1));
         services.tokens().refresh(m.id()); // fails again, same status: no second event
 
-        List<OutboxEntry> events = outbox.claim("test", 10, Duration.ofMinutes(1));
+        // Receiving fails twice in a row after the same last good sync: one connection_failed event.
+        MailboxEvents events0 = MailboxEvents.attach(
+                new dev.mailbridge.core.connect.TokenKeeper(
+                        stores,
+                        emulator.clock(),
+                        HttpSettings.defaults(),
+                        Duration.ofDays(7),
+                        dev.mailbridge.core.connect.Variables.system()),
+                stores,
+                outbox);
+        var lastGood = Optional.of(java.time.Instant.parse("2026-11-01T10:00:00Z"));
+        events0.connectionFailed(m.id(), "ErrorServerBusy", lastGood);
+        events0.connectionFailed(m.id(), "ErrorServerBusy", lastGood);
+
+        List<OutboxEntry> all = outbox.claim("test", 10, Duration.ofMinutes(1));
+        assertThat(all)
+                .extracting(OutboxEntry::eventType)
+                .containsExactlyInAnyOrder(EventType.MAILBOX_AUTH_FAILED, EventType.MAILBOX_CONNECTION_FAILED);
+        List<OutboxEntry> events = all.stream()
+                .filter(e -> e.eventType() == EventType.MAILBOX_AUTH_FAILED)
+                .toList();
         assertThat(events).singleElement().satisfies(e -> {
             assertThat(e.eventType()).isEqualTo(EventType.MAILBOX_AUTH_FAILED);
             assertThat(e.targetId()).isEqualTo(target.id());
