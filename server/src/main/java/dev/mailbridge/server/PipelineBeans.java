@@ -98,8 +98,17 @@ class PipelineBeans {
     }
 
     @Bean
-    ReceivePipeline receivePipeline(MimeParser parser, Outbox outbox, AfterDelivery afterDelivery) {
+    ReceivePipeline receivePipeline(
+            MimeParser parser,
+            Outbox outbox,
+            AfterDelivery afterDelivery,
+            dev.mailbridge.core.receive.ReceivedMessages received) {
         RuleSet rules = RuleSet.empty(); // per-mailbox rules are not configurable yet
-        return new ReceivePipeline(parser, mailbox -> rules, outbox, afterDelivery);
+        return new ReceivePipeline(parser, mailbox -> rules, outbox, afterDelivery).keepingMessagesIn(received);
+    }
+
+    @Bean
+    dev.mailbridge.core.receive.ReceivedMessages receivedMessages(Stores stores, Clock clock) {
+        return new dev.mailbridge.core.receive.ReceivedMessages(stores.database(), clock);
     }
 }

@@ -32,6 +32,7 @@ public final class ReceivePipeline implements MessageSink {
     private final Function<UUID, RuleSet> rules;
     private final Outbox outbox;
     private final AfterDelivery afterDelivery;
+    private ReceivedMessages received;
 
     /** @param rules the rule set of a mailbox (by mailbox ID) */
     public ReceivePipeline(MimeParser parser, Function<UUID, RuleSet> rules, Outbox outbox) {
@@ -51,6 +52,12 @@ public final class ReceivePipeline implements MessageSink {
         this.afterDelivery = afterDelivery;
     }
 
+    /** Also keeps every parsed message (delivered or skipped) for "wait for a message" and the API. */
+    public ReceivePipeline keepingMessagesIn(ReceivedMessages store) {
+        this.received = store;
+        return this;
+    }
+
     /** The stable key of a received message: the same on every attempt and after any resync. */
     public static String key(UUID mailboxId, String itemId) {
         return OutboxEvent.keyOf(EventType.MESSAGE_RECEIVED.wireName(), mailboxId.toString(), itemId);
@@ -63,12 +70,16 @@ public final class ReceivePipeline implements MessageSink {
             message = parser.parse(in, mailbox.address(), itemId);
         }
         Decision decision = rules.apply(mailbox.id()).evaluate(message);
-        if (!decision.deliver()) {
-            return;
-        }
         ObjectNode data = MessageJson.mapper().valueToTree(message);
         data.put("label", decision.label());
         data.put("rule", decision.rule());
+        if (received != null) {
+            received.record(
+                    mailbox.id(), message, decision, MessageJson.mapper().writeValueAsString(data));
+        }
+        if (!decision.deliver()) {
+            return;
+        }
         String key = key(mailbox.id(), itemId);
         List<Outbox.Enqueued> queued = outbox.enqueueToAll(OutboxEvent.of(
                 EventType.MESSAGE_RECEIVED,

@@ -502,6 +502,45 @@ class ReceiveApiTest {
     }
 
     @Test
+    void waitForAMessageReturnsTheFirstMatchOrSaysNoneCame() throws Exception {
+        String mailbox = mailbox("waiting");
+        enable(mailbox, true);
+        deliver(mailbox, "Old news"); // before the wait started: not a match
+        api.post("/api/v1/mailboxes/" + mailbox + "/sync", writer, null);
+
+        Thread sender = new Thread(() -> {
+            try {
+                Thread.sleep(1500);
+                deliver(mailbox, "Your code is 424242");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        sender.start();
+        Reply found = api.post(
+                "/api/v1/mailboxes/" + mailbox + "/messages/wait",
+                writer,
+                body("from", "customer@example\\.com", "subject", "code is \\d+", "timeoutSeconds", 30));
+        sender.join();
+        assertThat(found.status()).as(found.toString()).isEqualTo(200);
+        assertThat(found.get("message").get("subject").asString()).isEqualTo("Your code is 424242");
+        assertThat(found.get("message").get("text").asString()).contains("Hello.");
+
+        Reply none = api.post(
+                "/api/v1/mailboxes/" + mailbox + "/messages/wait",
+                writer,
+                body("subject", "never sent", "timeoutSeconds", 2));
+        assertThat(none.status()).isEqualTo(404);
+        assertThat(none.text("fix")).contains(address(mailbox));
+
+        Reply badRegex = api.post("/api/v1/mailboxes/" + mailbox + "/messages/wait", writer, body("subject", "("));
+        assertThat(badRegex.status()).isEqualTo(400);
+
+        Reply recent = api.get("/api/v1/mailboxes/" + mailbox + "/messages", reader);
+        assertThat(recent.json().findValuesAsString("subject")).contains("Your code is 424242");
+    }
+
+    @Test
     void badTargetsAreRefusedFieldByField() {
         Reply noUrl = api.post("/api/v1/delivery-targets", writer, body("name", "x", "kind", "WEBHOOK"));
         assertThat(noUrl.status()).isEqualTo(400);
