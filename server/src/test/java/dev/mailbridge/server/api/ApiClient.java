@@ -34,6 +34,12 @@ final class ApiClient {
 
     /** A response: status, content type and parsed JSON (null when the body is empty or not JSON). */
     record Reply(int status, String contentType, String body, JsonNode json) {
+        /** Fails the test, showing the whole answer, unless the status is {@code expected}. */
+        Reply expect(int expected) {
+            org.assertj.core.api.Assertions.assertThat(status).as(toString()).isEqualTo(expected);
+            return this;
+        }
+
         JsonNode get(String field) {
             return json.get(field);
         }
@@ -95,5 +101,25 @@ final class ApiClient {
 
     Reply delete(String path, String key) {
         return send("DELETE", path, key, null);
+    }
+
+    /**
+     * An organisation with one Exchange Server connection to the emulator's northwind.local: the
+     * ews.service account impersonating each mailbox (Basic). Returns the connection's ID.
+     */
+    String northwindServiceConnection(String writerKey, String organisation, dev.mailbridge.emulator.Emulator emulator)
+            throws java.io.IOException {
+        Reply org = post("/api/v1/organisations", writerKey, java.util.Map.of("name", organisation));
+        org.expect(201);
+        java.util.Map<String, Object> settings = new java.util.LinkedHashMap<>();
+        settings.put("name", "Service account");
+        settings.put("signInMode", "BASIC_IMPERSONATED");
+        settings.put("ewsUrl", emulator.loginUrl() + emulator.exchange().ewsPath());
+        settings.put("username", "ews.service@northwind.local");
+        settings.put("password", "Ews-Service1!");
+        settings.put("trustedCaPem", java.nio.file.Files.readString(emulator.caCertificate()));
+        Reply c = post("/api/v1/organisations/" + org.text("id") + "/connections", writerKey, settings);
+        c.expect(201);
+        return c.text("id");
     }
 }

@@ -29,7 +29,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.EnumSet;
@@ -58,8 +57,6 @@ import tools.jackson.databind.JsonNode;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SendApiTest {
-    static final String SERVICE = "ews.service@northwind.local";
-    static final String SERVICE_PASSWORD = "Ews-Service1!";
     static final String NANCY = "nancy.davolio@northwind.local";
     static final String OWNER = "0b1e0b1e-0000-4000-8000-000000000001";
     static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -108,26 +105,7 @@ class SendApiTest {
                 .value();
         reader = apiKeys.create("send reader", EnumSet.of(ApiKey.Scope.READ), "test")
                 .value();
-        Reply org = api.post("/api/v1/organisations", writer, body("name", "Northwind send"));
-        assertThat(org.status()).as(org.toString()).isEqualTo(201);
-        Reply c = api.post(
-                "/api/v1/organisations/" + org.text("id") + "/connections",
-                writer,
-                body(
-                        "name",
-                        "Service account",
-                        "signInMode",
-                        "BASIC_IMPERSONATED",
-                        "ewsUrl",
-                        emulator().loginUrl() + emulator().exchange().ewsPath(),
-                        "username",
-                        SERVICE,
-                        "password",
-                        SERVICE_PASSWORD,
-                        "trustedCaPem",
-                        Files.readString(emulator().caCertificate())));
-        assertThat(c.status()).as(c.toString()).isEqualTo(201);
-        connection = c.text("id");
+        connection = api.northwindServiceConnection(writer, "Northwind send", emulator());
         // a target that takes message.sent, so the event has a row (nothing listens there; it only queues)
         Reply t = api.post(
                 "/api/v1/delivery-targets",
