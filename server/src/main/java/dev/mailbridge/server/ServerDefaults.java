@@ -2,12 +2,11 @@ package dev.mailbridge.server;
 
 import dev.mailbridge.core.connect.FieldError;
 import dev.mailbridge.core.connect.MailboxServices;
+import dev.mailbridge.core.connect.NetworkFields;
 import dev.mailbridge.core.connect.ValidationException;
 import dev.mailbridge.core.store.Stores;
-import dev.mailbridge.identity.Pem;
 import dev.mailbridge.identity.http.HttpSettings;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -95,36 +94,26 @@ public class ServerDefaults {
             errors.add(new FieldError(
                     host.isPresent() ? PROXY_PORT : PROXY_HOST, "Give the proxy's host and port together."));
         } else if (host.isPresent()) {
-            if (!host.get().matches("[a-zA-Z0-9.-]{1,253}|\\[[0-9a-fA-F:.]+\\]")) {
-                errors.add(new FieldError(PROXY_HOST, "Enter the proxy's host name or IP address, without http://."));
-            }
+            NetworkFields.proxyHostProblem(host.get()).ifPresent(m -> errors.add(new FieldError(PROXY_HOST, m)));
             int p = -1;
             try {
                 p = Integer.parseInt(port.get());
             } catch (NumberFormatException e) {
                 // reported below
             }
-            if (p < 1 || p > 65535) {
-                errors.add(new FieldError(PROXY_PORT, "A port is a number from 1 to 65535."));
-            } else if (errors.isEmpty()) {
+            Optional<String> badPort = NetworkFields.portProblem(p);
+            badPort.ifPresent(m -> errors.add(new FieldError(PROXY_PORT, m)));
+            if (badPort.isEmpty() && errors.isEmpty()) {
                 b.proxy(host.get(), p);
             }
         }
-        Optional.ofNullable(v.get(NO_PROXY))
-                .ifPresent(n -> b.noProxy(Arrays.stream(n.split("[,\\s]+"))
-                        .filter(s -> !s.isBlank())
-                        .toList()));
+        Optional.ofNullable(v.get(NO_PROXY)).ifPresent(n -> b.noProxy(NetworkFields.list(n)));
         Optional<String> cas = Optional.ofNullable(v.get(TRUSTED_CAS));
         if (cas.isPresent()) {
-            try {
-                if (Pem.certificates(cas.get()).isEmpty()) {
-                    errors.add(new FieldError(
-                            TRUSTED_CAS, "Paste one or more PEM certificates (-----BEGIN CERTIFICATE-----)."));
-                } else {
-                    b.trustPem(cas.get());
-                }
-            } catch (RuntimeException e) {
-                errors.add(new FieldError(TRUSTED_CAS, "These certificates cannot be read: " + e.getMessage()));
+            Optional<String> problem = NetworkFields.trustedCasProblem(cas.get());
+            problem.ifPresent(m -> errors.add(new FieldError(TRUSTED_CAS, m)));
+            if (problem.isEmpty()) {
+                b.trustPem(cas.get());
             }
         }
         return errors.isEmpty() ? b.build() : null;

@@ -11,7 +11,6 @@ import dev.mailbridge.identity.credential.ClientCredential;
 import dev.mailbridge.identity.http.HttpSettings;
 import dev.mailbridge.identity.http.ProxyConfig;
 import java.net.URI;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -38,10 +37,7 @@ record ConnectionProfile(
                     vars.resolve("proxyUsername", c.proxyUsername()),
                     secrets.proxyPassword().map(p -> vars.resolve("proxyPassword", p))));
         }
-        c.noProxy()
-                .ifPresent(n -> http.noProxy(Arrays.stream(n.split("[,\\s]+"))
-                        .filter(s -> !s.isBlank())
-                        .toList()));
+        c.noProxy().ifPresent(n -> http.noProxy(NetworkFields.list(n)));
         c.trustedCaPem().ifPresent(http::trustPem);
         return new ConnectionProfile(c, cloud, http.build(), secrets, vars);
     }
@@ -105,9 +101,6 @@ record ConnectionProfile(
     }
 
     List<String> approvedHosts() {
-        return connection.approvedHosts().stream()
-                .flatMap(h -> Arrays.stream(h.split("[,\\s]+")))
-                .filter(h -> !h.isBlank())
-                .toList();
+        return connection.approvedHosts().map(NetworkFields::list).orElse(List.of());
     }
 }

@@ -25,7 +25,6 @@ final class ConnectionValidator {
             Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     private static final Pattern DOMAIN =
             Pattern.compile("(?=.{4,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)+[a-zA-Z]{2,63}");
-    private static final Pattern HOST = Pattern.compile("[a-zA-Z0-9.-]{1,253}|\\[[0-9a-fA-F:.]+\\]");
 
     private final Clock clock;
     private final Variables variables;
@@ -164,16 +163,9 @@ final class ConnectionValidator {
             }
         }
         proxy(s, errors);
-        if (s.trustedCaPem().isPresent()) {
-            try {
-                if (Pem.certificates(s.trustedCaPem().get()).isEmpty()) {
-                    errors.add(new FieldError(
-                            "trustedCaPem", "Paste one or more PEM certificates (-----BEGIN CERTIFICATE-----)."));
-                }
-            } catch (RuntimeException e) {
-                errors.add(new FieldError("trustedCaPem", "These certificates cannot be read: " + e.getMessage()));
-            }
-        }
+        s.trustedCaPem()
+                .flatMap(NetworkFields::trustedCasProblem)
+                .ifPresent(m -> errors.add(new FieldError("trustedCaPem", m)));
         return certificateExpiry;
     }
 
@@ -208,10 +200,8 @@ final class ConnectionValidator {
             }
         }
         if (s.hostMode() == HostMode.AUTODISCOVER && s.approvedHosts().isPresent()) {
-            for (String h : s.approvedHosts().get().split("[,\\s]+")) {
-                if (!h.isBlank()
-                        && !HOST.matcher(h.startsWith("*.") ? h.substring(2) : h)
-                                .matches()) {
+            for (String h : NetworkFields.list(s.approvedHosts().get())) {
+                if (!NetworkFields.isHost(h.startsWith("*.") ? h.substring(2) : h)) {
                     errors.add(new FieldError(
                             "approvedHosts",
                             "\"" + h + "\" is not a host name; list host names separated by commas "
@@ -239,18 +229,13 @@ final class ConnectionValidator {
 
     private static void proxy(ConnectionSettings s, List<FieldError> errors) {
         if (s.proxyHost().isPresent()) {
-            if (!HOST.matcher(s.proxyHost().get()).matches()) {
-                errors.add(new FieldError("proxyHost", "Enter the proxy's host name or IP address, without http://."));
-            }
+            NetworkFields.proxyHostProblem(s.proxyHost().get())
+                    .ifPresent(m -> errors.add(new FieldError("proxyHost", m)));
             if (s.proxyPort().isEmpty()) {
                 errors.add(new FieldError("proxyPort", "Enter the proxy's port (often 3128 or 8080)."));
             }
         }
-        s.proxyPort().ifPresent(p -> {
-            if (p < 1 || p > 65535) {
-                errors.add(new FieldError("proxyPort", "A port is a number from 1 to 65535."));
-            }
-        });
+        s.proxyPort().flatMap(NetworkFields::portProblem).ifPresent(m -> errors.add(new FieldError("proxyPort", m)));
         if (s.proxyPort().isPresent() && s.proxyHost().isEmpty()) {
             errors.add(new FieldError("proxyHost", "Enter the proxy's host too, or clear the port."));
         }
