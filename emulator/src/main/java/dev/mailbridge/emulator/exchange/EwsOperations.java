@@ -540,16 +540,29 @@ final class EwsOperations {
                                             "Synchronization state data is corrupt or otherwise invalid.");
                                 }
                             }
+                            // The page is the `limit` oldest changes after `since`. Creates come from the
+                            // items that entered after it, in order, so only the first limit + 1 are
+                            // read; updates and read-flag changes from the items changed since they
+                            // entered. Never a scan of the whole folder per page (an initial sync of a
+                            // large folder was quadratic).
                             List<Change> changes = new ArrayList<>();
-                            for (Item i : f.items.values()) {
-                                if (!ignore.isEmpty() && ignore.contains(i.id())) {
-                                    continue;
+                            int creates = 0;
+                            for (Item i : f.byEntered.tailMap(since, false).values()) {
+                                if (creates > limit) {
+                                    break;
                                 }
-                                if (i.enteredSeq > since) {
+                                if (ignore.isEmpty() || !ignore.contains(i.id())) {
                                     changes.add(new Change(i.enteredSeq, "Create", i, null));
-                                } else if (i.contentSeq > since) {
+                                    creates++;
+                                }
+                            }
+                            for (Item i : f.byLastChange.tailMap(since, false).values()) {
+                                if (i.enteredSeq > since || (!ignore.isEmpty() && ignore.contains(i.id()))) {
+                                    continue; // a Create (above), or ignored
+                                }
+                                if (i.contentSeq > since) {
                                     changes.add(new Change(i.contentSeq, "Update", i, null));
-                                } else if (i.readSeq > since) {
+                                } else {
                                     changes.add(new Change(i.readSeq, "ReadFlagChange", i, null));
                                 }
                             }

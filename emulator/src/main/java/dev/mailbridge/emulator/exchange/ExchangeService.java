@@ -329,7 +329,8 @@ public final class ExchangeService implements EmulatorService {
             }
             if (answer instanceof ReplyBody reply) {
                 // Assembled here, outside the store's lock: the MIME's base64 is copied in as stored bytes.
-                send(response, callback, reply.toBytes(envelopeStart(versionHeader), ENVELOPE_END));
+                exchangeHeaders(response);
+                reply.send(request, response, callback, envelopeStart(versionHeader), ENVELOPE_END);
                 return;
             }
             send(response, callback, 200, envelope(versionHeader, (String) answer));
@@ -531,16 +532,14 @@ public final class ExchangeService implements EmulatorService {
     }
 
     private static void send(Response response, Callback callback, int status, String type, String body) {
-        response.getHeaders().put("request-id", java.util.UUID.randomUUID().toString());
-        response.getHeaders().put("X-FEServer", "EMULATOR");
+        exchangeHeaders(response);
         dev.mailbridge.emulator.server.Responses.send(response, callback, status, type, body);
     }
 
-    /** A 200 SOAP response already in bytes. */
-    private static void send(Response response, Callback callback, byte[] xml) {
+    /** What Exchange Online puts on every answer. */
+    private static void exchangeHeaders(Response response) {
         response.getHeaders().put("request-id", java.util.UUID.randomUUID().toString());
         response.getHeaders().put("X-FEServer", "EMULATOR");
-        dev.mailbridge.emulator.server.Responses.send(response, callback, 200, "text/xml; charset=utf-8", xml);
     }
 
     static ObjectNode json() {

@@ -24,7 +24,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -134,6 +136,14 @@ public final class MailStore {
         long createdSeq;
         long modSeq;
         final Map<String, Item> items = new LinkedHashMap<>();
+        /**
+         * The same items by the seq at which they entered this folder, and those changed since they
+         * entered by the seq of their last change: SyncFolderItems reads a page from these in
+         * O(page + changed) instead of scanning the whole folder on every page.
+         */
+        final NavigableMap<Long, Item> byEntered = new TreeMap<>();
+
+        final NavigableMap<Long, Item> byLastChange = new TreeMap<>();
         /** Kept as items come, go and change read state: every delivery reports it (folder ModifiedEvent). */
         int unreadCount;
         /** Items that left this folder: item id, seq when they left, seq when they had entered. */
@@ -440,6 +450,7 @@ public final class MailStore {
         item.contentSeq = s;
         item.readSeq = 0;
         f.items.put(item.key, item);
+        f.byEntered.put(s, item);
         mb.items.put(item.key, item);
         if (!item.read) {
             f.unreadCount++;
@@ -448,6 +459,10 @@ public final class MailStore {
 
     void touch(Item item, boolean readOnly) {
         long s = item.mailbox.next();
+        if (item.folder != null) {
+            item.folder.byLastChange.remove(item.lastSeq());
+            item.folder.byLastChange.put(s, item);
+        }
         if (readOnly) {
             item.readSeq = s;
         } else {
@@ -475,6 +490,8 @@ public final class MailStore {
         if (f.items.remove(item.key) != null && !item.read) {
             f.unreadCount--;
         }
+        f.byEntered.remove(item.enteredSeq);
+        f.byLastChange.remove(item.lastSeq());
         mb.items.remove(item.key);
         f.tombstones.add(new Tombstone(item.id(), mb.next(), item.enteredSeq));
     }
