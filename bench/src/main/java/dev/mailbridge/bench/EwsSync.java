@@ -182,7 +182,8 @@ final class EwsSync {
                     }
                     System.err.printf(
                             Locale.ROOT,
-                            "bench: %s %d %s: %d messages, %.1f MB MIME, %.1f s, %.0f msg/s, process CPU %.0f µs/msg (JIT %.0f),"
+                            "bench: %s %d %s: %d messages, %.1f MB MIME, %.1f s, %.0f msg/s, client CPU %.0f, process CPU %.0f µs/msg"
+                                    + " (JIT %.0f),"
                                     + " others %.0f %%%n",
                             round < 1 ? "warm-up" : "round",
                             round < 1 ? round + o.warmup() : round,
@@ -191,6 +192,7 @@ final class EwsSync {
                             r.mimeBytes() / 1e6,
                             r.wallNanos() / 1e9,
                             r.perSecond(),
+                            r.clientCpu() / (double) r.messages() / 1000,
                             r.processCpu() / (double) r.messages() / 1000,
                             r.jitCpu() / (double) r.messages() / 1000,
                             r.othersShare() * 100);
