@@ -209,6 +209,8 @@ class GraphEmulatorTest {
         assertThat(patched.json().get("categories").get(0).asText()).isEqualTo("Blue category");
         assertThat(patched.json().get("changeKey").asText()).isNotEqualTo(m.get("changeKey").asText());
         assertError(g.patch(users + "/messages/" + path(id), app, "{\"body\":{}}"), 400, "BadRequest");
+        // Ids are base64: an encoded slash in a path segment must reach Graph's routing.
+        assertError(g.get(users + "/messages/AAMk%2Fslash%2B%3D", app), 404, "ErrorItemNotFound");
 
         Answer mimeAnswer = g.get(users + "/messages/" + path(id) + "/$value", app);
         assertThat(mimeAnswer.status()).isEqualTo(200);
