@@ -189,9 +189,10 @@ public final class StoreAccess {
             List<Change> page = new ArrayList<>();
             for (Change c : all.subList(0, Math.min(max, all.size()))) {
                 Item live = mb.items.get(c.removedId());
-                page.add(live != null && live.lastSeq() == c.seq()
-                        ? new Change(c.seq(), view(live), null)
-                        : new Change(c.seq(), null, c.removedId()));
+                page.add(
+                        live != null && live.lastSeq() == c.seq()
+                                ? new Change(c.seq(), view(live), null)
+                                : new Change(c.seq(), null, c.removedId()));
             }
             return new ChangePage(page, more);
         }

@@ -15,7 +15,15 @@ import javax.crypto.spec.SecretKeySpec;
  */
 final class DeltaTokens {
     /** A decoded token. {@code select} is "" for the default properties. */
-    record State(String mailbox, String folder, long since, long upTo, long cursor, long epoch, String select, int pageSize) {}
+    record State(
+            String mailbox,
+            String folder,
+            long since,
+            long upTo,
+            long cursor,
+            long epoch,
+            String select,
+            int pageSize) {}
 
     private final byte[] key = new byte[32];
 

@@ -86,6 +86,13 @@ final class GraphApi {
                 continue;
             }
             String d = java.net.URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+            if (d.startsWith("microsoft.graph.")) {
+                d = d.substring("microsoft.graph.".length());
+            }
+            if (d.endsWith("()")) {
+                // Functions may be called with parentheses (the SDK calls messages/delta()).
+                d = d.substring(0, d.length() - 2);
+            }
             Matcher m = KEY_SEGMENT.matcher(d);
             if (m.matches()) {
                 out.add(m.group(1));
@@ -117,7 +124,9 @@ final class GraphApi {
         StoreAccess access = exchange.access();
         if (!access.exists(smtp)) {
             throw new GraphError(
-                    404, "MailboxNotEnabledForRESTAPI", "The mailbox is either inactive, soft-deleted, or is hosted on-premise.");
+                    404,
+                    "MailboxNotEnabledForRESTAPI",
+                    "The mailbox is either inactive, soft-deleted, or is hosted on-premise.");
         }
         return new Target(smtp, found.oid(), found.displayName(), ref);
     }
@@ -310,7 +319,7 @@ final class GraphApi {
         if ((op.equalsIgnoreCase("move") || op.equalsIgnoreCase("copy")) && tail.size() == 1) {
             only(req, "POST");
             GraphAuth.require(req.caller(), Need.WRITE);
-            String dest = req.json().path("destinationId").asText(null);
+            String dest = param(req.json(), "destinationId").asText(null);
             if (dest == null || store.folder(t.smtp(), dest) == null) {
                 throw new GraphError(
                         dest == null ? 400 : 404,
@@ -346,8 +355,8 @@ final class GraphApi {
     private Res list(Req req, StoreAccess store, Target t, FolderView folder, String ctx) throws GraphError {
         ODataQuery q = ODataQuery.parse(req.query());
         q.checkSortAgainstFilter();
-        List<MessageView> all = q.apply(
-                store.messages(t.smtp(), folder == null ? null : folder.id(), folder == null ? MAIL_FOLDER_CLASS : null));
+        List<MessageView> all = q.apply(store.messages(
+                t.smtp(), folder == null ? null : folder.id(), folder == null ? MAIL_FOLDER_CLASS : null));
         int page = q.top != null ? q.top : preferredPageSize(req, ODataQuery.DEFAULT_PAGE, ODataQuery.MAX_TOP);
         boolean text = preferText(req);
         ObjectNode o = Json.object();
@@ -397,17 +406,31 @@ final class GraphApi {
             }
             int size = q.top != null ? Math.min(q.top, MAX_DELTA_PAGE) : preferredPageSize(req, 10, MAX_DELTA_PAGE);
             state = new DeltaTokens.State(
-                    t.smtp(), folderKey, 0, 0, 0, store.epoch(), q.select == null ? "" : String.join(",", q.select), size);
+                    t.smtp(),
+                    folderKey,
+                    0,
+                    0,
+                    0,
+                    store.epoch(),
+                    q.select == null ? "" : String.join(",", q.select),
+                    size);
             since = 0;
             upTo = store.currentSeq(t.smtp());
             cursor = 0;
         }
-        List<String> select = state.select().isEmpty() ? null : Arrays.asList(state.select().split(","));
+        List<String> select =
+                state.select().isEmpty() ? null : Arrays.asList(state.select().split(","));
         int size = req.header("Prefer") != null && req.header("Prefer").contains("odata.maxpagesize")
                 ? preferredPageSize(req, state.pageSize(), MAX_DELTA_PAGE)
                 : state.pageSize();
         ChangePage page = store.changes(
-                t.smtp(), folder == null ? null : folder.id(), folder == null ? MAIL_FOLDER_CLASS : null, since, upTo, cursor, size);
+                t.smtp(),
+                folder == null ? null : folder.id(),
+                folder == null ? MAIL_FOLDER_CLASS : null,
+                since,
+                upTo,
+                cursor,
+                size);
         boolean text = preferText(req);
         ObjectNode o = Json.object();
         o.put("@odata.context", req.root() + "/$metadata#Collection(message)");
@@ -492,8 +515,8 @@ final class GraphApi {
     }
 
     private Res attachments(Req req, Target t, MessageView m, String ctxBase, List<String> rest) throws GraphError {
-        String ctx = req.root() + "/$metadata#users('" + esc(t.pathRef()) + "')/messages('" + esc(m.id())
-                + "')/attachments";
+        String ctx =
+                req.root() + "/$metadata#users('" + esc(t.pathRef()) + "')/messages('" + esc(m.id()) + "')/attachments";
         if (rest.isEmpty()) {
             ObjectNode o = Json.object();
             o.put("@odata.context", ctx);
@@ -525,18 +548,20 @@ final class GraphApi {
     private Res sendMail(Req req, Target t) throws GraphError {
         only(req, "POST");
         GraphAuth.require(req.caller(), Need.SEND);
-        String type = req.header("Content-Type") == null ? "" : req.header("Content-Type").toLowerCase(Locale.ROOT);
+        String type = req.header("Content-Type") == null
+                ? ""
+                : req.header("Content-Type").toLowerCase(Locale.ROOT);
         byte[] mime;
         boolean save = true;
         if (type.startsWith("text/plain")) {
             mime = OutgoingMail.fromBase64(req.body());
         } else {
             JsonNode body = req.json();
-            if (!body.path("message").isObject()) {
+            if (!param(body, "message").isObject()) {
                 throw new GraphError(400, "ErrorInvalidRequest", "The 'message' parameter is required to send mail.");
             }
-            save = body.path("saveToSentItems").asBoolean(true);
-            mime = OutgoingMail.fromJson(body.path("message"), t.smtp(), t.displayName());
+            save = param(body, "saveToSentItems").asBoolean(true);
+            mime = OutgoingMail.fromJson(param(body, "message"), t.smtp(), t.displayName());
         }
         try {
             exchange.access().send(t.smtp(), mime, save);
@@ -566,7 +591,8 @@ final class GraphApi {
             JsonNode body = req.json();
             Resource r = resource(req.caller(), body.path("resource").asText(""));
             GraphAuth.require(req.caller(), Need.READ);
-            GraphSubscriptions.Sub s = subscriptions.create(body, req.caller(), r.target.smtp(), r.target.userId(), r.folderId);
+            GraphSubscriptions.Sub s =
+                    subscriptions.create(body, req.caller(), r.target.smtp(), r.target.userId(), r.folderId);
             return Res.json(201, subscriptions.json(s, root));
         }
         String id = rest.get(0);
@@ -611,7 +637,9 @@ final class GraphApi {
         if (rest.size() == 1 && rest.get(0).equalsIgnoreCase("messages")) {
             return new Resource(t, null);
         }
-        if (rest.size() == 3 && rest.get(0).equalsIgnoreCase("mailFolders") && rest.get(2).equalsIgnoreCase("messages")) {
+        if (rest.size() == 3
+                && rest.get(0).equalsIgnoreCase("mailFolders")
+                && rest.get(2).equalsIgnoreCase("messages")) {
             FolderView f = exchange.access().folder(t.smtp(), rest.get(1));
             if (f == null) {
                 throw GraphError.itemNotFound();
@@ -626,10 +654,21 @@ final class GraphApi {
                 400,
                 "ExtensionError",
                 "Operation: Create; Exception: [Status Code: BadRequest; Reason: The emulator supports subscriptions on"
-                        + " me/messages, users/{id}/messages and .../mailFolders('{id}')/messages, not '" + raw + "'.]");
+                        + " me/messages, users/{id}/messages and .../mailFolders('{id}')/messages, not '" + raw
+                        + "'.]");
     }
 
     // ----- helpers -----
+
+    /** An action parameter: Graph matches their names case-insensitively (the SDK sends "Message"). */
+    private static JsonNode param(JsonNode body, String name) {
+        for (Map.Entry<String, JsonNode> e : body.properties()) {
+            if (e.getKey().equalsIgnoreCase(name)) {
+                return e.getValue();
+            }
+        }
+        return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+    }
 
     private static void only(Req req, String method) throws GraphError {
         if (!req.method().equals(method)) {

@@ -167,7 +167,8 @@ final class GraphAuth {
         return new GraphError(401, "InvalidAuthenticationToken", message)
                 .header(
                         "WWW-Authenticate",
-                        "Bearer realm=\"\", authorization_uri=\"https://" + endpoint.cloud().loginHost()
-                                + "/common/oauth2/authorize\", client_id=\"" + Cloud.GRAPH_APP_ID + "\"");
+                        "Bearer realm=\"\", authorization_uri=\"https://"
+                                + endpoint.cloud().loginHost() + "/common/oauth2/authorize\", client_id=\""
+                                + Cloud.GRAPH_APP_ID + "\"");
     }
 }

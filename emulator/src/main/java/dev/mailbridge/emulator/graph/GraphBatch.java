@@ -42,7 +42,8 @@ final class GraphBatch {
         for (JsonNode r : requests) {
             String id = r.path("id").asText(null);
             if (id == null || !ids.add(id)) {
-                throw GraphError.badRequest("Every batch request needs a unique 'id'; '" + id + "' is missing or repeated.");
+                throw GraphError.badRequest(
+                        "Every batch request needs a unique 'id'; '" + id + "' is missing or repeated.");
             }
             if (!r.hasNonNull("method") || !r.hasNonNull("url")) {
                 throw GraphError.badRequest("Batch request '" + id + "' needs 'method' and 'url'.");
@@ -88,7 +89,9 @@ final class GraphBatch {
         String path = q < 0 ? url : url.substring(0, q);
         Map<String, String> query = GraphExchange.parseQuery(q < 0 ? null : url.substring(q + 1));
         Map<String, String> headers = GraphExchange.headers();
-        r.path("headers").properties().forEach(e -> headers.put(e.getKey(), e.getValue().asText()));
+        r.path("headers")
+                .properties()
+                .forEach(e -> headers.put(e.getKey(), e.getValue().asText()));
         byte[] body = null;
         JsonNode b = r.get("body");
         if (b != null && !b.isNull()) {
@@ -134,5 +137,4 @@ final class GraphBatch {
         }
         return o;
     }
-
 }

@@ -34,10 +34,17 @@ final class GraphControlApi {
         if (method.equals("POST") && seg.length == 1 && seg[0].equals("throttle")) {
             String mailbox = body.path("mailbox").asText(null);
             if (mailbox == null) {
-                bad(response, callback, 400, "mailbox is required: {\"mailbox\":\"user@domain\",\"count\":1,\"retryAfterSeconds\":2}");
+                bad(
+                        response,
+                        callback,
+                        400,
+                        "mailbox is required: {\"mailbox\":\"user@domain\",\"count\":1,\"retryAfterSeconds\":2}");
                 return;
             }
-            throttle.throttle(mailbox, body.path("count").asInt(1), body.path("retryAfterSeconds").asInt(2));
+            throttle.throttle(
+                    mailbox,
+                    body.path("count").asInt(1),
+                    body.path("retryAfterSeconds").asInt(2));
             ok(response, callback);
         } else if (method.equals("POST") && seg.length == 1 && seg[0].equals("delay")) {
             throttle.delay(body.path("milliseconds").asLong(0));
@@ -71,8 +78,11 @@ final class GraphControlApi {
             }
             ok(response, callback);
         } else {
-            bad(response, callback, 404, "The Graph control API has no " + method + " " + sub
-                    + "; see docs/emulator-graph.md.");
+            bad(
+                    response,
+                    callback,
+                    404,
+                    "The Graph control API has no " + method + " " + sub + "; see docs/emulator-graph.md.");
         }
     }
 
@@ -97,6 +107,7 @@ final class GraphControlApi {
     }
 
     private static void bad(Response response, Callback callback, int status, String message) {
-        Responses.json(response, callback, status, Json.error(status == 404 ? "not_found" : "invalid_request", message));
+        Responses.json(
+                response, callback, status, Json.error(status == 404 ? "not_found" : "invalid_request", message));
     }
 }

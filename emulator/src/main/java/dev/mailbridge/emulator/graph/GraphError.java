@@ -41,8 +41,7 @@ final class GraphError extends Exception {
     }
 
     static GraphError noResource(String path) {
-        return new GraphError(
-                400, "BadRequest", "Resource not found for the segment '" + lastSegment(path) + "'.");
+        return new GraphError(400, "BadRequest", "Resource not found for the segment '" + lastSegment(path) + "'.");
     }
 
     static GraphError methodNotAllowed() {

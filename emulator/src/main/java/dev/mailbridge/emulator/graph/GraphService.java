@@ -112,8 +112,8 @@ public final class GraphService implements EmulatorService, AutoCloseable {
         } catch (GraphError e) {
             return error(req, e);
         }
-        Req withCaller = new Req(
-                req.method(), req.path(), req.query(), req.headers(), req.body(), req.endpoint(), caller);
+        Req withCaller =
+                new Req(req.method(), req.path(), req.query(), req.headers(), req.body(), req.endpoint(), caller);
         if (withCaller.path().equals("/$batch")) {
             if (!withCaller.method().equals("POST")) {
                 return error(withCaller, GraphError.methodNotAllowed());
@@ -151,7 +151,8 @@ public final class GraphService implements EmulatorService, AutoCloseable {
     }
 
     private static String requestId(Req req) {
-        return req.headers().computeIfAbsent("x-emulator-request-id", k -> UUID.randomUUID().toString());
+        return req.headers()
+                .computeIfAbsent("x-emulator-request-id", k -> UUID.randomUUID().toString());
     }
 
     private static String clientRequestId(Req req) {

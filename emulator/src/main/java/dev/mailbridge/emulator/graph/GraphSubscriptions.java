@@ -116,7 +116,8 @@ public final class GraphSubscriptions implements StoreAccess.Listener, AutoClose
         String lifecycle = body.hasNonNull("lifecycleNotificationUrl")
                 ? httpsUrl(body.path("lifecycleNotificationUrl").asText(), "lifecycleNotificationUrl")
                 : null;
-        String clientState = body.hasNonNull("clientState") ? body.path("clientState").asText() : null;
+        String clientState =
+                body.hasNonNull("clientState") ? body.path("clientState").asText() : null;
         if (clientState != null && clientState.length() > 128) {
             throw GraphError.badRequest("clientState must be at most 128 characters long.");
         }
@@ -241,8 +242,8 @@ public final class GraphSubscriptions implements StoreAccess.Listener, AutoClose
      */
     public boolean lifecycle(String id, String event) {
         if (!LIFECYCLE_EVENTS.contains(event)) {
-            throw new IllegalArgumentException(
-                    "Unknown lifecycle event '" + event + "'; use reauthorizationRequired, subscriptionRemoved or missed.");
+            throw new IllegalArgumentException("Unknown lifecycle event '" + event
+                    + "'; use reauthorizationRequired, subscriptionRemoved or missed.");
         }
         Sub s;
         synchronized (subs) {
@@ -334,13 +335,13 @@ public final class GraphSubscriptions implements StoreAccess.Listener, AutoClose
 
     /** The handshake: POST {url}?validationToken=..., expecting 200 with the token as text/plain within 10 s. */
     private void validate(String url) throws GraphError {
-        String token = "Validation: Testing client application reachability for subscription Request-Id: "
-                + UUID.randomUUID();
+        String token =
+                "Validation: Testing client application reachability for subscription Request-Id: " + UUID.randomUUID();
         String sep = url.contains("?") ? "&" : "?";
         try {
             HttpResponse<String> r = http.send(
-                    HttpRequest.newBuilder(
-                                    URI.create(url + sep + "validationToken=" + URLEncoder.encode(token, StandardCharsets.UTF_8)))
+                    HttpRequest.newBuilder(URI.create(
+                                    url + sep + "validationToken=" + URLEncoder.encode(token, StandardCharsets.UTF_8)))
                             .timeout(Duration.ofSeconds(10))
                             .header("Content-Type", "text/plain; charset=utf-8")
                             .POST(HttpRequest.BodyPublishers.noBody())

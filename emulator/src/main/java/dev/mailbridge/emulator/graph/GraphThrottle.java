@@ -49,7 +49,8 @@ public final class GraphThrottle {
             synchronized (f) {
                 if (f[0] > 0) {
                     f[0]--;
-                    throw new GraphError(429, "ApplicationThrottled", "Application is over its MailboxConcurrency limit.")
+                    throw new GraphError(
+                                    429, "ApplicationThrottled", "Application is over its MailboxConcurrency limit.")
                             .header("Retry-After", Integer.toString(f[1]));
                 }
             }

@@ -216,7 +216,8 @@ final class MessageJson {
      * from the thread's first Message-ID (References, else In-Reply-To, else the message's own).
      */
     static String conversationId(MessageView m) {
-        return "AAQk" + Base64.getEncoder().encodeToString(digest(threadRoot(m))).substring(0, 40);
+        return "AAQk"
+                + Base64.getEncoder().encodeToString(digest(threadRoot(m))).substring(0, 40);
     }
 
     private static String conversationIndex(MessageView m) {

@@ -129,8 +129,7 @@ final class ODataQuery {
             return;
         }
         for (int i = 0; i < orderProperties.size(); i++) {
-            if (i >= filterProperties.size()
-                    || !filterProperties.get(i).equalsIgnoreCase(orderProperties.get(i))) {
+            if (i >= filterProperties.size() || !filterProperties.get(i).equalsIgnoreCase(orderProperties.get(i))) {
                 throw new GraphError(
                         400, "InefficientFilter", "The restriction or sort order is too complex for this operation.");
             }
@@ -377,8 +376,7 @@ final class ODataQuery {
         private String identifier() throws GraphError {
             skipSpace();
             int start = pos;
-            while (pos < text.length()
-                    && (Character.isLetterOrDigit(text.charAt(pos)) || text.charAt(pos) == '/')) {
+            while (pos < text.length() && (Character.isLetterOrDigit(text.charAt(pos)) || text.charAt(pos) == '/')) {
                 pos++;
             }
             if (start == pos) {
@@ -427,7 +425,31 @@ final class ODataQuery {
     }
 
     private static final MessageView SAMPLE = new MessageView(
-            "", "", "", "", "", List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), null, null, null,
-            null, Instant.EPOCH, Instant.EPOCH, Instant.EPOCH, "", null, List.of(), "Normal", false, false, List.of(),
-            new byte[0], 0);
+            "",
+            "",
+            "",
+            "",
+            "",
+            List.of(),
+            List.of(),
+            List.of(),
+            List.of(),
+            List.of(),
+            List.of(),
+            null,
+            null,
+            null,
+            null,
+            Instant.EPOCH,
+            Instant.EPOCH,
+            Instant.EPOCH,
+            "",
+            null,
+            List.of(),
+            "Normal",
+            false,
+            false,
+            List.of(),
+            new byte[0],
+            0);
 }

@@ -56,8 +56,8 @@ final class OutgoingMail {
             for (JsonNode h : message.path("internetMessageHeaders")) {
                 String name = h.path("name").asText("");
                 if (!name.regionMatches(true, 0, "X-", 0, 2)) {
-                    throw GraphError.badRequest("The internet message header name '" + name
-                            + "' should start with 'x-' or 'X-'.");
+                    throw GraphError.badRequest(
+                            "The internet message header name '" + name + "' should start with 'x-' or 'X-'.");
                 }
                 m.addHeader(name, h.path("value").asText(""));
             }
@@ -109,7 +109,8 @@ final class OutgoingMail {
         try {
             bytes = Base64.getDecoder().decode(a.path("contentBytes").asText(""));
         } catch (IllegalArgumentException e) {
-            throw GraphError.badRequest("The contentBytes of attachment '" + a.path("name").asText() + "' is not base64.");
+            throw GraphError.badRequest(
+                    "The contentBytes of attachment '" + a.path("name").asText() + "' is not base64.");
         }
         String contentType = a.path("contentType").asText("application/octet-stream");
         MimeBodyPart part = new MimeBodyPart();

@@ -67,8 +67,8 @@ public final class EmulatorServer implements AutoCloseable {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         // Graph ids are base64 and travel in path segments, so clients send '/' as %2F there.
-        http.setUriCompliance(UriCompliance.DEFAULT.with(
-                "graph-ids", UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR));
+        http.setUriCompliance(
+                UriCompliance.DEFAULT.with("graph-ids", UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR));
         HttpConfiguration https = new HttpConfiguration(http);
         SecureRequestCustomizer secure = new SecureRequestCustomizer();
         secure.setSniHostCheck(false);

@@ -50,7 +50,9 @@ class GraphEmulatorTest {
         Answer f = g.post(users + "/mailFolders/inbox/childFolders", app, "{\"displayName\":\"" + name + "\"}");
         assertThat(f.status()).as(f.text()).isEqualTo(201);
         for (int i = 1; i <= n; i++) {
-            emulator.exchange().store().deliver(ADELE, name, mime("bob@example.com", ADELE, name + " " + i, "Body " + i));
+            emulator.exchange()
+                    .store()
+                    .deliver(ADELE, name, mime("bob@example.com", ADELE, name + " " + i, "Body " + i));
         }
         return f.json().get("id").asText();
     }
@@ -60,7 +62,9 @@ class GraphEmulatorTest {
         JsonNode e = assertError(g.get("/me/messages", null), 401, "InvalidAuthenticationToken");
         assertThat(e.path("message").asText()).isEqualTo("Access token is empty.");
         Answer garbage = g.get("/me/messages", "not-a-jwt");
-        assertThat(assertError(garbage, 401, "InvalidAuthenticationToken").path("message").asText())
+        assertThat(assertError(garbage, 401, "InvalidAuthenticationToken")
+                        .path("message")
+                        .asText())
                 .startsWith("CompactToken parsing failed");
         assertThat(garbage.header("WWW-Authenticate")).contains("client_id=\"00000003-0000-0000-c000-000000000000\"");
         String ews = g.appToken("https://outlook.office365.com/.default");
@@ -68,11 +72,14 @@ class GraphEmulatorTest {
                         .path("message")
                         .asText())
                 .contains("Invalid audience");
-        assertThat(assertError(g.get("/me/messages", app), 400, "BadRequest").path("message").asText())
+        assertThat(assertError(g.get("/me/messages", app), 400, "BadRequest")
+                        .path("message")
+                        .asText())
                 .isEqualTo("/me request is only valid with delegated authentication flow.");
         assertError(g.get("/users/nobody@contoso.onmicrosoft.com/messages", app), 404, "ErrorInvalidUser");
         Answer withClientId = g.get("/users/nobody@contoso.onmicrosoft.com", app, "client-request-id", "cid-1");
-        assertThat(withClientId.json().at("/error/innerError/client-request-id").asText()).isEqualTo("cid-1");
+        assertThat(withClientId.json().at("/error/innerError/client-request-id").asText())
+                .isEqualTo("cid-1");
 
         String delegated = g.userToken(ADELE, "Adele-Passw0rd!", "https://graph.microsoft.com/Mail.Read");
         Answer me = g.get("/me", delegated);
@@ -87,10 +94,12 @@ class GraphEmulatorTest {
                 .directory()
                 .createApp(
                         GraphTestSupport.TENANT,
-                        GraphTestSupport.JSON.readTree("{\"clientId\":\"c0a7c0a7-0000-4000-8000-0000000000d4\","
-                                + "\"clientSecret\":\"Ro8Q~read.only\",\"publicClient\":false,"
-                                + "\"application\":[\"https://graph.microsoft.com/Mail.Read\"],\"adminConsented\":true}"));
-        String readOnly = g.appToken("c0a7c0a7-0000-4000-8000-0000000000d4", "Ro8Q~read.only", GraphTestSupport.GRAPH_DEFAULT);
+                        GraphTestSupport.JSON.readTree(
+                                "{\"clientId\":\"c0a7c0a7-0000-4000-8000-0000000000d4\","
+                                        + "\"clientSecret\":\"Ro8Q~read.only\",\"publicClient\":false,"
+                                        + "\"application\":[\"https://graph.microsoft.com/Mail.Read\"],\"adminConsented\":true}"));
+        String readOnly =
+                g.appToken("c0a7c0a7-0000-4000-8000-0000000000d4", "Ro8Q~read.only", GraphTestSupport.GRAPH_DEFAULT);
         assertThat(g.get(users + "/mailFolders/inbox", readOnly).status()).isEqualTo(200);
         assertError(
                 g.post(users + "/sendMail", readOnly, "{\"message\":{\"subject\":\"x\",\"toRecipients\":[]}}"),
@@ -123,21 +132,25 @@ class GraphEmulatorTest {
         Answer paged = g.get(users + "/mailFolders?$top=3", app);
         assertThat(paged.json().get("value")).hasSize(3);
         Answer second = g.get(paged.json().get("@odata.nextLink").asText(), app);
-        assertThat(second.json().get("value").get(0).get("displayName").asText()).isEqualTo(names.get(3));
+        assertThat(second.json().get("value").get(0).get("displayName").asText())
+                .isEqualTo(names.get(3));
 
         JsonNode inbox = g.get(users + "/mailFolders('Inbox')", app).json();
         assertThat(inbox.get("displayName").asText()).isEqualTo("Inbox");
         assertThat(inbox.get("@odata.context").asText()).endsWith("/mailFolders/$entity");
-        JsonNode byId = g.get(users + "/mailFolders/" + path(inbox.get("id").asText()), app).json();
+        JsonNode byId = g.get(users + "/mailFolders/" + path(inbox.get("id").asText()), app)
+                .json();
         assertThat(byId.get("id").asText()).isEqualTo(inbox.get("id").asText());
 
         String child = folderWith("Projects", 2);
-        JsonNode children = g.get(users + "/mailFolders/inbox/childFolders", app).json();
+        JsonNode children =
+                g.get(users + "/mailFolders/inbox/childFolders", app).json();
         assertThat(children.get("value").findValuesAsText("displayName")).contains("Projects");
         JsonNode projects = g.get(users + "/mailFolders/" + path(child), app).json();
         assertThat(projects.get("totalItemCount").asInt()).isEqualTo(2);
         assertThat(projects.get("unreadItemCount").asInt()).isEqualTo(2);
-        assertThat(projects.get("parentFolderId").asText()).isEqualTo(inbox.get("id").asText());
+        assertThat(projects.get("parentFolderId").asText())
+                .isEqualTo(inbox.get("id").asText());
         assertError(
                 g.post(users + "/mailFolders/inbox/childFolders", app, "{\"displayName\":\"Projects\"}"),
                 409,
@@ -174,24 +187,40 @@ class GraphEmulatorTest {
         assertThat(full.get("receivedDateTime").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
         assertThat(full.get("body").get("contentType").asText()).isEqualTo("html");
         assertThat(full.get("from").get("emailAddress").get("address").asText()).isEqualTo("bob@example.com");
-        assertThat(full.get("toRecipients").get(0).get("emailAddress").get("address").asText()).isEqualTo(ADELE);
+        assertThat(full.get("toRecipients")
+                        .get(0)
+                        .get("emailAddress")
+                        .get("address")
+                        .asText())
+                .isEqualTo(ADELE);
         assertThat(full.get("parentFolderId").asText()).isEqualTo(folder);
-        assertThat(full.get("changeKey").asText()).isEqualTo(full.get("@odata.etag").asText().substring(3).replace("\"", ""));
+        assertThat(full.get("changeKey").asText())
+                .isEqualTo(full.get("@odata.etag").asText().substring(3).replace("\"", ""));
         assertThat(full.get("internetMessageId").asText()).endsWith("@example.com>");
         assertThat(full.get("conversationId").asText()).startsWith("AAQk");
         assertThat(full.get("hasAttachments").asBoolean()).isFalse();
-        JsonNode text = g.get(messages + "?$top=1", app, "Prefer", "outlook.body-content-type=\"text\"").json();
-        assertThat(text.get("value").get(0).get("body").get("contentType").asText()).isEqualTo("text");
+        JsonNode text = g.get(messages + "?$top=1", app, "Prefer", "outlook.body-content-type=\"text\"")
+                .json();
+        assertThat(text.get("value").get(0).get("body").get("contentType").asText())
+                .isEqualTo("text");
 
         g.patch(users + "/messages/" + path(full.get("id").asText()), app, "{\"isRead\":true}");
-        JsonNode unread = g.get(messages + "?$filter=" + path("isRead eq false") + "&$count=true", app).json();
+        JsonNode unread = g.get(messages + "?$filter=" + path("isRead eq false") + "&$count=true", app)
+                .json();
         assertThat(unread.get("@odata.count").asInt()).isEqualTo(4);
-        JsonNode bySubject = g.get(messages + "?$filter=" + path("startswith(subject,'Listing') and subject ne 'Listing 3'")
-                        + "&$orderby=" + path("subject asc"), app)
+        JsonNode bySubject = g.get(
+                        messages + "?$filter=" + path("startswith(subject,'Listing') and subject ne 'Listing 3'")
+                                + "&$orderby=" + path("subject asc"),
+                        app)
                 .json();
         assertThat(bySubject.get("value").findValuesAsText("subject"))
                 .containsExactly("Listing 1", "Listing 2", "Listing 4", "Listing 5");
-        assertError(g.get(messages + "?$filter=" + path("isRead eq false") + "&$orderby=" + path("receivedDateTime desc"), app), 400, "InefficientFilter");
+        assertError(
+                g.get(
+                        messages + "?$filter=" + path("isRead eq false") + "&$orderby=" + path("receivedDateTime desc"),
+                        app),
+                400,
+                "InefficientFilter");
         assertError(g.get(messages + "?$select=nope", app), 400, "RequestBroker--ParseUri");
         assertError(g.get(messages + "?$filter=" + path("subject eq"), app), 400, "BadRequest");
         assertError(g.get(messages + "?$top=5000", app), 400, "BadRequest");
@@ -200,17 +229,22 @@ class GraphEmulatorTest {
     @Test
     void patchMoveCopyDeleteAndMime() throws Exception {
         String folder = folderWith("Changes", 1);
-        JsonNode m = g.get(users + "/mailFolders/" + path(folder) + "/messages", app).json().get("value").get(0);
+        JsonNode m = g.get(users + "/mailFolders/" + path(folder) + "/messages", app)
+                .json()
+                .get("value")
+                .get(0);
         String id = m.get("id").asText();
-        Answer patched = g.patch(
-                users + "/messages/" + path(id), app, "{\"isRead\":true,\"categories\":[\"Blue category\"]}");
+        Answer patched =
+                g.patch(users + "/messages/" + path(id), app, "{\"isRead\":true,\"categories\":[\"Blue category\"]}");
         assertThat(patched.status()).as(patched.text()).isEqualTo(200);
         assertThat(patched.json().get("isRead").asBoolean()).isTrue();
         assertThat(patched.json().get("categories").get(0).asText()).isEqualTo("Blue category");
-        assertThat(patched.json().get("changeKey").asText()).isNotEqualTo(m.get("changeKey").asText());
+        assertThat(patched.json().get("changeKey").asText())
+                .isNotEqualTo(m.get("changeKey").asText());
         assertError(g.patch(users + "/messages/" + path(id), app, "{\"body\":{}}"), 400, "BadRequest");
-        // Ids are base64: an encoded slash in a path segment must reach Graph's routing.
-        assertError(g.get(users + "/messages/AAMk%2Fslash%2B%3D", app), 404, "ErrorItemNotFound");
+        // Ids are base64 and may hold '/', sent as %2F: it stays inside its segment (no folder
+        // "inbox/messages"), it is not a path separator (which would list the inbox).
+        assertError(g.get(users + "/mailFolders/inbox%2Fmessages", app), 404, "ErrorItemNotFound");
 
         Answer mimeAnswer = g.get(users + "/messages/" + path(id) + "/$value", app);
         assertThat(mimeAnswer.status()).isEqualTo(200);
@@ -248,8 +282,12 @@ class GraphEmulatorTest {
             assertThat(a.status()).as(a.text()).isEqualTo(200);
             a.json().get("value").forEach(seen::add);
             pages++;
-            next = a.json().has("@odata.nextLink") ? a.json().get("@odata.nextLink").asText() : null;
-            deltaLink = a.json().has("@odata.deltaLink") ? a.json().get("@odata.deltaLink").asText() : null;
+            next = a.json().has("@odata.nextLink")
+                    ? a.json().get("@odata.nextLink").asText()
+                    : null;
+            deltaLink = a.json().has("@odata.deltaLink")
+                    ? a.json().get("@odata.deltaLink").asText()
+                    : null;
         }
         assertThat(pages).isEqualTo(3);
         assertThat(seen).hasSize(5);
@@ -278,41 +316,51 @@ class GraphEmulatorTest {
         assertThat(subjects).containsExactly("Delta new");
         assertThat(removed).containsExactly(gone);
 
-        assertError(g.get(users + "/mailFolders/inbox/messages/delta?$deltatoken=forged", app), 410, "SyncStateNotFound");
+        assertError(
+                g.get(users + "/mailFolders/inbox/messages/delta?$deltatoken=forged", app), 410, "SyncStateNotFound");
     }
 
     @Test
     void sendMailJsonAndMimeWithAttachments() throws Exception {
-        String json = "{\"message\":{\"subject\":\"Graph hello\",\"body\":{\"contentType\":\"Text\",\"content\":\"Hi Admin\"},"
-                + "\"toRecipients\":[{\"emailAddress\":{\"address\":\"" + ADMIN + "\",\"name\":\"Admin\"}}],"
-                + "\"attachments\":[{\"@odata.type\":\"#microsoft.graph.fileAttachment\",\"name\":\"note.txt\","
-                + "\"contentType\":\"text/plain\",\"contentBytes\":\""
-                + Base64.getEncoder().encodeToString("attached".getBytes(StandardCharsets.UTF_8)) + "\"}]},"
-                + "\"saveToSentItems\":true}";
+        String json =
+                "{\"message\":{\"subject\":\"Graph hello\",\"body\":{\"contentType\":\"Text\",\"content\":\"Hi Admin\"},"
+                        + "\"toRecipients\":[{\"emailAddress\":{\"address\":\"" + ADMIN + "\",\"name\":\"Admin\"}}],"
+                        + "\"attachments\":[{\"@odata.type\":\"#microsoft.graph.fileAttachment\",\"name\":\"note.txt\","
+                        + "\"contentType\":\"text/plain\",\"contentBytes\":\""
+                        + Base64.getEncoder().encodeToString("attached".getBytes(StandardCharsets.UTF_8)) + "\"}]},"
+                        + "\"saveToSentItems\":true}";
         Answer sent = g.post(users + "/sendMail", app, json);
         assertThat(sent.status()).as(sent.text()).isEqualTo(202);
         assertThat(emulator.exchange().store().subjects(ADMIN, "inbox")).contains("Graph hello");
         assertThat(emulator.exchange().store().subjects(ADELE, "sentitems")).contains("Graph hello");
 
-        JsonNode received = g.get("/users/" + ADMIN + "/mailFolders/inbox/messages?$filter=" + path("subject eq 'Graph hello'"), app)
+        JsonNode received = g.get(
+                        "/users/" + ADMIN + "/mailFolders/inbox/messages?$filter=" + path("subject eq 'Graph hello'"),
+                        app)
                 .json()
                 .get("value")
                 .get(0);
         assertThat(received.get("hasAttachments").asBoolean()).isTrue();
-        assertThat(received.get("from").get("emailAddress").get("address").asText()).isEqualTo(ADELE);
+        assertThat(received.get("from").get("emailAddress").get("address").asText())
+                .isEqualTo(ADELE);
         String atts = "/users/" + ADMIN + "/messages/" + path(received.get("id").asText()) + "/attachments";
         JsonNode att = g.get(atts, app).json().get("value").get(0);
         assertThat(att.get("@odata.type").asText()).isEqualTo("#microsoft.graph.fileAttachment");
         assertThat(att.get("name").asText()).isEqualTo("note.txt");
         assertThat(new String(Base64.getDecoder().decode(att.get("contentBytes").asText()), StandardCharsets.UTF_8))
                 .isEqualTo("attached");
-        assertThat(g.get(atts + "/" + path(att.get("id").asText()) + "/$value", app).text()).isEqualTo("attached");
+        assertThat(g.get(atts + "/" + path(att.get("id").asText()) + "/$value", app)
+                        .text())
+                .isEqualTo("attached");
 
         String raw = Base64.getEncoder().encodeToString(mime(ADELE, ADMIN, "Graph MIME", "Raw body"));
         Answer mimeSent = g.call("POST", users + "/sendMail", app, "text/plain", raw);
         assertThat(mimeSent.status()).as(mimeSent.text()).isEqualTo(202);
         assertThat(emulator.exchange().store().subjects(ADMIN, "inbox")).contains("Graph MIME");
-        assertError(g.call("POST", users + "/sendMail", app, "text/plain", "***"), 400, "ErrorMimeContentInvalidBase64String");
+        assertError(
+                g.call("POST", users + "/sendMail", app, "text/plain", "***"),
+                400,
+                "ErrorMimeContentInvalidBase64String");
         assertError(
                 g.post(users + "/sendMail", app, "{\"message\":{\"subject\":\"nobody\",\"toRecipients\":[]}}"),
                 400,
@@ -349,37 +397,51 @@ class GraphEmulatorTest {
             String later = Instant.now().plus(Duration.ofDays(2)).toString();
             Answer renewed = g.patch("/subscriptions/" + id, app, "{\"expirationDateTime\":\"" + later + "\"}");
             assertThat(renewed.status()).as(renewed.text()).isEqualTo(200);
-            assertThat(Instant.parse(renewed.json().get("expirationDateTime").asText())).isEqualTo(Instant.parse(later));
+            assertThat(Instant.parse(renewed.json().get("expirationDateTime").asText()))
+                    .isEqualTo(Instant.parse(later));
             String tooLate = Instant.now().plus(Duration.ofMinutes(4231)).toString();
             assertThat(assertError(
-                                    g.patch("/subscriptions/" + id, app, "{\"expirationDateTime\":\"" + tooLate + "\"}"),
+                                    g.patch(
+                                            "/subscriptions/" + id,
+                                            app,
+                                            "{\"expirationDateTime\":\"" + tooLate + "\"}"),
                                     400,
                                     "ExtensionError")
                             .path("message")
                             .asText())
                     .contains("4230 minutes");
-            assertThat(g.get("/subscriptions", app).json().get("value").findValuesAsText("id")).contains(id);
+            assertThat(g.get("/subscriptions", app).json().get("value").findValuesAsText("id"))
+                    .contains(id);
 
             Answer lifecycle = g.call(
-                    "POST", g.base + "/_emulator/graph/subscriptions/" + id + "/lifecycle", null, "application/json",
+                    "POST",
+                    g.base + "/_emulator/graph/subscriptions/" + id + "/lifecycle",
+                    null,
+                    "application/json",
                     "{\"event\":\"reauthorizationRequired\"}");
             assertThat(lifecycle.status()).as(lifecycle.text()).isEqualTo(200);
             JsonNode life = receiver.next().get("value").get(0);
             assertThat(life.get("lifecycleEvent").asText()).isEqualTo("reauthorizationRequired");
             assertThat(life.get("subscriptionId").asText()).isEqualTo(id);
-            assertThat(g.post("/subscriptions/" + id + "/reauthorize", app, "{}").status()).isEqualTo(204);
+            assertThat(g.post("/subscriptions/" + id + "/reauthorize", app, "{}")
+                            .status())
+                    .isEqualTo(204);
 
-            g.call("POST", g.base + "/_emulator/graph/subscriptions/" + id + "/lifecycle", null, "application/json",
+            g.call(
+                    "POST",
+                    g.base + "/_emulator/graph/subscriptions/" + id + "/lifecycle",
+                    null,
+                    "application/json",
                     "{\"event\":\"subscriptionRemoved\"}");
-            assertThat(receiver.next().get("value").get(0).get("lifecycleEvent").asText()).isEqualTo("subscriptionRemoved");
+            assertThat(receiver.next().get("value").get(0).get("lifecycleEvent").asText())
+                    .isEqualTo("subscriptionRemoved");
             assertError(g.get("/subscriptions/" + id, app), 404, "ResourceNotFound");
             assertError(g.delete("/subscriptions/" + id, app), 404, "ResourceNotFound");
 
             receiver.failValidation = true;
             assertError(g.post("/subscriptions", app, body), 400, "ValidationError");
             receiver.failValidation = false;
-            assertError(
-                    g.post("/subscriptions", app, body.replace(expires, tooLate)), 400, "ExtensionError");
+            assertError(g.post("/subscriptions", app, body.replace(expires, tooLate)), 400, "ExtensionError");
             Answer again = g.post("/subscriptions", app, body);
             String second = again.json().get("id").asText();
             assertThat(g.delete("/subscriptions/" + second, app).status()).isEqualTo(204);
@@ -389,7 +451,11 @@ class GraphEmulatorTest {
     @Test
     void throttlingAndConcurrencyLimit() throws Exception {
         String control = g.base + "/_emulator/graph";
-        g.call("POST", control + "/throttle", null, "application/json",
+        g.call(
+                "POST",
+                control + "/throttle",
+                null,
+                "application/json",
                 "{\"mailbox\":\"" + ADMIN + "\",\"count\":1,\"retryAfterSeconds\":7}");
         Answer throttled = g.get("/users/" + ADMIN + "/messages", app);
         assertError(throttled, 429, "ApplicationThrottled");
@@ -427,7 +493,8 @@ class GraphEmulatorTest {
         String batch = "{\"requests\":["
                 + "{\"id\":\"1\",\"method\":\"GET\",\"url\":\"/users/" + ADELE + "/mailFolders/inbox\"},"
                 + "{\"id\":\"2\",\"method\":\"GET\",\"url\":\"/users/" + ADELE + "/messages/AAMkNope\"},"
-                + "{\"id\":\"3\",\"method\":\"GET\",\"url\":\"/users/" + ADELE + "/messages?$top=1\",\"dependsOn\":[\"2\"]},"
+                + "{\"id\":\"3\",\"method\":\"GET\",\"url\":\"/users/" + ADELE
+                + "/messages?$top=1\",\"dependsOn\":[\"2\"]},"
                 + "{\"id\":\"4\",\"method\":\"POST\",\"url\":\"/users/" + ADELE + "/mailFolders\","
                 + "\"headers\":{\"Content-Type\":\"application/json\"},\"body\":{\"displayName\":\"Batched\"}}]}";
         Answer a = g.post("/$batch", app, batch);
@@ -442,7 +509,10 @@ class GraphEmulatorTest {
         assertThat(r.get(3).get("status").asInt()).isEqualTo(201);
         StringBuilder many = new StringBuilder("{\"requests\":[");
         for (int i = 0; i < 21; i++) {
-            many.append(i == 0 ? "" : ",").append("{\"id\":\"").append(i).append("\",\"method\":\"GET\",\"url\":\"/me\"}");
+            many.append(i == 0 ? "" : ",")
+                    .append("{\"id\":\"")
+                    .append(i)
+                    .append("\",\"method\":\"GET\",\"url\":\"/me\"}");
         }
         assertError(g.post("/$batch", app, many.append("]}").toString()), 400, "BadRequest");
     }

@@ -55,7 +55,15 @@ final class GraphTestSupport {
     String appToken(String clientId, String secret, String scope) throws Exception {
         HttpResponse<String> r = form(
                 base + "/" + TENANT + "/oauth2/v2.0/token",
-                Map.of("grant_type", "client_credentials", "client_id", clientId, "client_secret", secret, "scope", scope));
+                Map.of(
+                        "grant_type",
+                        "client_credentials",
+                        "client_id",
+                        clientId,
+                        "client_secret",
+                        secret,
+                        "scope",
+                        scope));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         return JSON.readTree(r.body()).get("access_token").asText();
     }
@@ -72,7 +80,8 @@ final class GraphTestSupport {
                 + "&state=s1&login_hint=" + enc(upn);
         EntraFixture.Browser browser = new EntraFixture.Browser(emulator, base);
         HttpResponse<String> signedIn = browser.signIn(browser.get(authorize), upn, password);
-        String code = EntraFixture.query(EntraFixture.Browser.location(signedIn)).get("code");
+        String code =
+                EntraFixture.query(EntraFixture.Browser.location(signedIn)).get("code");
         assertThat(code).as(signedIn.body()).isNotNull();
         HttpResponse<String> r = form(
                 base + "/" + TENANT + "/oauth2/v2.0/token",
@@ -168,7 +177,8 @@ final class GraphTestSupport {
         assertThat(error.path("message").asText()).isNotBlank();
         assertThat(error.path("innerError").path("request-id").asText()).isNotBlank();
         assertThat(error.path("innerError").path("date").asText()).endsWith("Z");
-        assertThat(a.header("request-id")).isEqualTo(error.path("innerError").path("request-id").asText());
+        assertThat(a.header("request-id"))
+                .isEqualTo(error.path("innerError").path("request-id").asText());
         return error;
     }
 
