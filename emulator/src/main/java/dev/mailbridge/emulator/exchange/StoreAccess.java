@@ -241,25 +241,25 @@ public final class StoreAccess {
 
     /** Moves a message (it gets a new id); null when the message or folder is unknown. */
     public MessageView move(String smtp, String id, String toFolder) {
-        synchronized (store) {
-            Item item = item(smtp, id);
-            Folder to = resolveFolder(smtp, toFolder);
-            if (item == null || to == null) {
-                return null;
-            }
-            return view(item.folder == to ? item : store.move(item, to));
-        }
+        return moveOrCopy(smtp, id, toFolder, true);
     }
 
     /** Copies a message; null when the message or folder is unknown. */
     public MessageView copy(String smtp, String id, String toFolder) {
+        return moveOrCopy(smtp, id, toFolder, false);
+    }
+
+    private MessageView moveOrCopy(String smtp, String id, String toFolder, boolean move) {
         synchronized (store) {
             Item item = item(smtp, id);
             Folder to = resolveFolder(smtp, toFolder);
             if (item == null || to == null) {
                 return null;
             }
-            return view(store.copy(item, to));
+            if (!move) {
+                return view(store.copy(item, to));
+            }
+            return view(item.folder == to ? item : store.move(item, to));
         }
     }
 

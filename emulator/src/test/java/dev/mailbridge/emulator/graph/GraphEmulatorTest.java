@@ -119,6 +119,31 @@ class GraphEmulatorTest {
     }
 
     @Test
+    void eachCloudWantsItsOwnGraphResource() throws Exception {
+        String usgov = emulator.loginUrl(dev.mailbridge.emulator.Cloud.USGOV).toString();
+        java.net.http.HttpResponse<String> t = g.http.send(
+                java.net.http.HttpRequest.newBuilder(
+                                java.net.URI.create(usgov + "/fab71ca7-0000-4000-8000-000000000001/oauth2/v2.0/token"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                                "grant_type=client_credentials&client_id=fab71ca7-0000-4000-8000-0000000000a1"
+                                        + "&client_secret="
+                                        + GraphTestSupport.enc("Fab8Q~emulator.gcchigh.secret.value.0001")
+                                        + "&scope=" + GraphTestSupport.enc("https://graph.microsoft.us/.default")))
+                        .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(t.statusCode()).as(t.body()).isEqualTo(200);
+        String gov =
+                GraphTestSupport.JSON.readTree(t.body()).get("access_token").asText();
+        String gina = "/v1.0/users/gina.high@fabrikam.onmicrosoft.us/mailFolders/inbox";
+        Answer ok = g.get(usgov + gina, gov);
+        assertThat(ok.status()).as(ok.text()).isEqualTo(200);
+        assertThat(ok.json().get("@odata.context").asText()).startsWith(usgov + "/v1.0/$metadata#");
+        assertError(g.get(g.base + gina, gov), 401, "InvalidAuthenticationToken");
+        assertError(g.get(usgov + gina, app), 401, "InvalidAuthenticationToken");
+    }
+
+    @Test
     void mailFoldersWellKnownNamesAndChildFolders() throws Exception {
         Answer list = g.get(users + "/mailFolders?$top=50", app);
         assertThat(list.status()).as(list.text()).isEqualTo(200);
@@ -394,6 +419,13 @@ class GraphEmulatorTest {
             assertThat(n.get("resourceData").get("id").asText()).isEqualTo(itemId);
             assertThat(n.get("tenantId").asText()).isEqualTo("c0a7c0a7-0000-4000-8000-000000000001");
 
+            Answer read = g.patch(users + "/messages/" + path(itemId), app, "{\"isRead\":true}");
+            assertThat(read.status()).as(read.text()).isEqualTo(200);
+            JsonNode updated = receiver.next().get("value").get(0);
+            assertThat(updated.get("changeType").asText()).isEqualTo("updated");
+            assertThat(updated.get("resourceData").get("@odata.etag").asText())
+                    .isEqualTo(read.json().get("@odata.etag").asText());
+
             String later = Instant.now().plus(Duration.ofDays(2)).toString();
             Answer renewed = g.patch("/subscriptions/" + id, app, "{\"expirationDateTime\":\"" + later + "\"}");
             assertThat(renewed.status()).as(renewed.text()).isEqualTo(200);
@@ -445,6 +477,14 @@ class GraphEmulatorTest {
             Answer again = g.post("/subscriptions", app, body);
             String second = again.json().get("id").asText();
             assertThat(g.delete("/subscriptions/" + second, app).status()).isEqualTo(204);
+            String third = g.post("/subscriptions", app, body).json().get("id").asText();
+            g.call(
+                    "POST",
+                    g.base + "/_emulator/graph/subscriptions/" + third + "/expire",
+                    null,
+                    "application/json",
+                    "{}");
+            assertError(g.get("/subscriptions/" + third, app), 404, "ResourceNotFound");
         }
     }
 

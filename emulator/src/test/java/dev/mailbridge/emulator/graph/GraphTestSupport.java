@@ -18,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -52,64 +51,16 @@ final class GraphTestSupport {
         return appToken(WEB_APP, WEB_SECRET, scope);
     }
 
-    String appToken(String clientId, String secret, String scope) throws Exception {
-        HttpResponse<String> r = form(
-                base + "/" + TENANT + "/oauth2/v2.0/token",
-                Map.of(
-                        "grant_type",
-                        "client_credentials",
-                        "client_id",
-                        clientId,
-                        "client_secret",
-                        secret,
-                        "scope",
-                        scope));
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        return JSON.readTree(r.body()).get("access_token").asText();
-    }
-
     String appToken() throws Exception {
         return appToken(GRAPH_DEFAULT);
     }
 
-    /** Authorization-code flow through the sign-in page, as a browser would. */
-    String userToken(String upn, String password, String scope) throws Exception {
-        String redirect = "http://localhost:8080/oauth2/callback";
-        String authorize = base + "/" + TENANT + "/oauth2/v2.0/authorize?client_id=" + WEB_APP
-                + "&response_type=code&redirect_uri=" + enc(redirect) + "&scope=" + enc(scope + " offline_access")
-                + "&state=s1&login_hint=" + enc(upn);
-        EntraFixture.Browser browser = new EntraFixture.Browser(emulator, base);
-        HttpResponse<String> signedIn = browser.signIn(browser.get(authorize), upn, password);
-        String code =
-                EntraFixture.query(EntraFixture.Browser.location(signedIn)).get("code");
-        assertThat(code).as(signedIn.body()).isNotNull();
-        HttpResponse<String> r = form(
-                base + "/" + TENANT + "/oauth2/v2.0/token",
-                Map.of(
-                        "grant_type", "authorization_code",
-                        "client_id", WEB_APP,
-                        "client_secret", WEB_SECRET,
-                        "code", code,
-                        "redirect_uri", redirect,
-                        "scope", scope));
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        return JSON.readTree(r.body()).get("access_token").asText();
+    String appToken(String clientId, String secret, String scope) throws Exception {
+        return EntraFixture.clientCredentialsToken(emulator, base, clientId, secret, scope);
     }
 
-    private HttpResponse<String> form(String url, Map<String, String> fields) throws Exception {
-        StringBuilder b = new StringBuilder();
-        for (Map.Entry<String, String> e : fields.entrySet()) {
-            if (b.length() > 0) {
-                b.append('&');
-            }
-            b.append(enc(e.getKey())).append('=').append(enc(e.getValue()));
-        }
-        return http.send(
-                HttpRequest.newBuilder(URI.create(url))
-                        .header("Content-Type", "application/x-www-form-urlencoded")
-                        .POST(HttpRequest.BodyPublishers.ofString(b.toString()))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+    String userToken(String upn, String password, String scope) throws Exception {
+        return EntraFixture.authorizationCodeToken(emulator, base, upn, password, scope);
     }
 
     static String enc(String s) {
