@@ -316,6 +316,39 @@ public final class StoreAccess {
         }
     }
 
+    /** Saves a message (MIME) as a draft, read, into a folder; null when the folder is unknown. */
+    public MessageView saveDraft(String smtp, String folderId, byte[] mime) {
+        synchronized (store) {
+            Folder f = resolveFolder(smtp, folderId);
+            if (f == null) {
+                return null;
+            }
+            Item item = store.newItem(f.mailbox, mime);
+            item.draft = true;
+            item.setRead(true);
+            store.add(f, item);
+            return view(item);
+        }
+    }
+
+    /**
+     * Sends a saved message as {@link #send} does, then removes it; false when there is no such
+     * message.
+     *
+     * @throws IllegalArgumentException when the message has no recipient
+     */
+    public boolean sendDraft(String smtp, String id) {
+        synchronized (store) {
+            Item draft = item(smtp, id);
+            if (draft == null) {
+                return false;
+            }
+            send(smtp, draft.mime, true);
+            store.remove(draft);
+            return true;
+        }
+    }
+
     /** Reports every message change to {@code listener}, after the listeners already there. */
     public void listen(Listener listener) {
         synchronized (store) {

@@ -244,8 +244,10 @@ final class GraphApi {
                 mail.add(f);
             }
         }
-        int skip = req.query().containsKey("$skip") ? Integer.parseInt(req.q("$skip")) : 0;
-        int top = req.query().containsKey("$top") ? Integer.parseInt(req.q("$top")) : ODataQuery.DEFAULT_PAGE;
+        int skip = req.query().containsKey("$skip") ? Math.max(0, ODataQuery.integer("$skip", req.q("$skip"))) : 0;
+        int top = req.query().containsKey("$top")
+                ? Math.max(1, Math.min(ODataQuery.MAX_TOP, ODataQuery.integer("$top", req.q("$top"))))
+                : ODataQuery.DEFAULT_PAGE;
         ObjectNode o = Json.object();
         o.put("@odata.context", ctx);
         ArrayNode value = o.putArray("value");
@@ -266,10 +268,10 @@ final class GraphApi {
                 + (folder == null ? "" : "/mailFolders('" + esc(folderRef(req)) + "')") + "/messages";
         if (rest.isEmpty()) {
             if (req.method().equals("POST")) {
-                throw new GraphError(
-                        501,
-                        "NotImplemented",
-                        "The emulator does not create draft messages through Graph yet; use sendMail.");
+                GraphAuth.require(req.caller(), Need.WRITE);
+                MessageView draft =
+                        store.saveDraft(t.smtp(), folder == null ? "drafts" : folder.id(), outgoing(req, t, false));
+                return Res.json(201, entity(req, ctxBase, draft, null));
             }
             only(req, "GET");
             GraphAuth.require(req.caller(), Need.READ);
@@ -311,6 +313,16 @@ final class GraphApi {
             };
         }
         String op = tail.get(0);
+        if (op.equalsIgnoreCase("send") && tail.size() == 1) {
+            only(req, "POST");
+            GraphAuth.require(req.caller(), Need.SEND);
+            try {
+                store.sendDraft(t.smtp(), m.id());
+            } catch (IllegalArgumentException e) {
+                throw new GraphError(400, "ErrorInvalidRecipients", "At least one recipient isn't valid.");
+            }
+            return Res.empty(202);
+        }
         if (op.equals("$value") && tail.size() == 1) {
             only(req, "GET");
             GraphAuth.require(req.caller(), Need.READ);
@@ -569,6 +581,26 @@ final class GraphApi {
             throw new GraphError(400, "ErrorInvalidRecipients", "At least one recipient isn't valid.");
         }
         return Res.empty(202);
+    }
+
+    private static boolean isMime(Req req) {
+        String type = req.header("Content-Type");
+        return type != null && type.toLowerCase(Locale.ROOT).startsWith("text/plain");
+    }
+
+    /**
+     * The MIME of a message a request carries: base64 MIME (text/plain), or a JSON message resource,
+     * wrapped in {@code {"message": ...}} for sendMail.
+     */
+    private static byte[] outgoing(Req req, Target t, boolean wrapped) throws GraphError {
+        if (isMime(req)) {
+            return OutgoingMail.fromBase64(req.body());
+        }
+        JsonNode message = wrapped ? param(req.json(), "message") : req.json();
+        if (!message.isObject()) {
+            throw new GraphError(400, "ErrorInvalidRequest", "The 'message' parameter is required to send mail.");
+        }
+        return OutgoingMail.fromJson(message, t.smtp(), t.displayName());
     }
 
     // ----- subscriptions -----

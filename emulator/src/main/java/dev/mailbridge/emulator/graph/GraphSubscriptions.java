@@ -326,11 +326,20 @@ public final class GraphSubscriptions implements StoreAccess.Listener, AutoClose
                             .build(),
                     HttpResponse.BodyHandlers.discarding());
             if (r.statusCode() / 100 != 2) {
-                LOG.info("Graph notification to {} got HTTP {}", url, r.statusCode());
+                LOG.info("Graph notification to {} got HTTP {}", withoutQuery(url), r.statusCode());
             }
         } catch (Exception e) {
-            LOG.info("Graph notification to {} failed: {}", url, e.toString());
+            LOG.info(
+                    "Graph notification to {} failed: {}",
+                    withoutQuery(url),
+                    e.getClass().getSimpleName());
         }
+    }
+
+    /** A URL for the log: its query may carry the subscriber's secrets. */
+    private static String withoutQuery(String url) {
+        int q = url.indexOf('?');
+        return q < 0 ? url : url.substring(0, q);
     }
 
     /** The handshake: POST {url}?validationToken=..., expecting 200 with the token as text/plain within 10 s. */

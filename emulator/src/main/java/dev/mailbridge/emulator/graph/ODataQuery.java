@@ -112,7 +112,7 @@ final class ODataQuery {
         return out;
     }
 
-    private static int integer(String name, String v) throws GraphError {
+    static int integer(String name, String v) throws GraphError {
         try {
             return Integer.parseInt(v.trim());
         } catch (NumberFormatException e) {

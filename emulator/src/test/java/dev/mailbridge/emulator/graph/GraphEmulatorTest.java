@@ -391,6 +391,38 @@ class GraphEmulatorTest {
                 400,
                 "ErrorInvalidRecipients");
         assertError(g.post(users + "/sendMail", app, "{}"), 400, "ErrorInvalidRequest");
+
+        // A draft (JSON), then send; a message created from MIME in a folder.
+        Answer draft = g.post(
+                users + "/messages",
+                app,
+                "{\"subject\":\"Draft first\",\"toRecipients\":[{\"emailAddress\":{\"address\":\"" + ADMIN + "\"}}]}");
+        assertThat(draft.status()).as(draft.text()).isEqualTo(201);
+        assertThat(draft.json().get("isDraft").asBoolean()).isTrue();
+        assertThat(draft.json().get("parentFolderId").asText())
+                .isEqualTo(g.get(users + "/mailFolders/drafts", app)
+                        .json()
+                        .get("id")
+                        .asText());
+        assertThat(g.post(users + "/messages/" + path(draft.json().get("id").asText()) + "/send", app, "{}")
+                        .status())
+                .isEqualTo(202);
+        assertThat(emulator.exchange().store().subjects(ADMIN, "inbox")).contains("Draft first");
+        assertThat(emulator.exchange().store().subjects(ADELE, "drafts")).doesNotContain("Draft first");
+        Answer imported = g.call(
+                "POST",
+                users + "/mailFolders/archive/messages",
+                app,
+                "text/plain",
+                Base64.getEncoder().encodeToString(mime("old@example.com", ADELE, "Imported", "From MIME")));
+        assertThat(imported.status()).as(imported.text()).isEqualTo(201);
+        assertThat(imported.json()
+                        .get("from")
+                        .get("emailAddress")
+                        .get("address")
+                        .asText())
+                .isEqualTo("old@example.com");
+        assertThat(emulator.exchange().store().subjects(ADELE, "archive")).contains("Imported");
     }
 
     @Test
