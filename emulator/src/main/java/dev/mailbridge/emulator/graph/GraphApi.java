@@ -289,6 +289,17 @@ final class GraphApi {
         }
         List<String> tail = rest.subList(1, rest.size());
         if (tail.isEmpty()) {
+            String ifMatch = req.header("If-Match");
+            if (ifMatch != null
+                    && !ifMatch.trim().equals("*")
+                    && !ifMatch.trim().equals(MessageJson.etag(m))
+                    && (req.method().equals("PATCH") || req.method().equals("DELETE"))) {
+                throw new GraphError(
+                        412,
+                        "ErrorIrresolvableConflict",
+                        "The send or update operation could not be performed because the change key passed in the"
+                                + " request does not match the current change key for the item.");
+            }
             return switch (req.method()) {
                 case "GET" -> {
                     GraphAuth.require(req.caller(), Need.READ);

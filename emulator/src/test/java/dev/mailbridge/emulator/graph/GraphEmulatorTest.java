@@ -267,6 +267,27 @@ class GraphEmulatorTest {
         assertThat(patched.json().get("changeKey").asText())
                 .isNotEqualTo(m.get("changeKey").asText());
         assertError(g.patch(users + "/messages/" + path(id), app, "{\"body\":{}}"), 400, "BadRequest");
+        assertError(
+                g.call(
+                        "PATCH",
+                        users + "/messages/" + path(id),
+                        app,
+                        "application/json",
+                        "{\"isRead\":false}",
+                        "If-Match",
+                        m.get("@odata.etag").asText()),
+                412,
+                "ErrorIrresolvableConflict");
+        assertThat(g.call(
+                                "PATCH",
+                                users + "/messages/" + path(id),
+                                app,
+                                "application/json",
+                                "{\"isRead\":true}",
+                                "If-Match",
+                                patched.json().get("@odata.etag").asText())
+                        .status())
+                .isEqualTo(200);
         // Ids are base64 and may hold '/', sent as %2F: it stays inside its segment (no folder
         // "inbox/messages"), it is not a path separator (which would list the inbox).
         assertError(g.get(users + "/mailFolders/inbox%2Fmessages", app), 404, "ErrorItemNotFound");
