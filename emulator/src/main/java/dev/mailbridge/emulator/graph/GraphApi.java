@@ -44,12 +44,15 @@ final class GraphApi {
     private final GraphSubscriptions subscriptions;
     private final GraphThrottle throttle;
     private final DeltaTokens tokens = new DeltaTokens();
+    /** The store, taken once: {@code exchange.access()} also syncs mailboxes with the directory (costly). */
+    private final StoreAccess access;
 
     GraphApi(EntraService entra, ExchangeService exchange, GraphSubscriptions subscriptions, GraphThrottle throttle) {
         this.entra = entra;
         this.exchange = exchange;
         this.subscriptions = subscriptions;
         this.throttle = throttle;
+        this.access = exchange.access();
     }
 
     /** The mailbox a request addresses: its SMTP address, the user's object id and how the path named it. */
@@ -121,7 +124,9 @@ final class GraphApi {
             throw GraphError.accessDenied();
         }
         String smtp = found.upn().toLowerCase(Locale.ROOT);
-        StoreAccess access = exchange.access();
+        if (!access.exists(smtp)) {
+            exchange.access(); // a user added since: give them their mailbox
+        }
         if (!access.exists(smtp)) {
             throw new GraphError(
                     404,
@@ -177,7 +182,7 @@ final class GraphApi {
     // ----- mailFolders -----
 
     private Res mailFolders(Req req, Target t, List<String> rest) throws GraphError {
-        StoreAccess store = exchange.access();
+        StoreAccess store = access;
         String ctx = req.root() + "/$metadata#users('" + esc(t.pathRef()) + "')/mailFolders";
         if (rest.isEmpty()) {
             if (req.method().equals("POST")) {
@@ -224,7 +229,7 @@ final class GraphApi {
         }
         FolderView f;
         try {
-            f = exchange.access().createFolder(t.smtp(), parent, name);
+            f = access.createFolder(t.smtp(), parent, name);
         } catch (IllegalStateException e) {
             throw new GraphError(409, "ErrorFolderExists", "A folder with the specified name already exists.");
         }
@@ -263,7 +268,7 @@ final class GraphApi {
     // ----- messages -----
 
     private Res messages(Req req, Target t, FolderView folder, List<String> rest) throws GraphError {
-        StoreAccess store = exchange.access();
+        StoreAccess store = access;
         String ctxBase = req.root() + "/$metadata#users('" + esc(t.pathRef()) + "')"
                 + (folder == null ? "" : "/mailFolders('" + esc(folderRef(req)) + "')") + "/messages";
         if (rest.isEmpty()) {
@@ -530,7 +535,7 @@ final class GraphApi {
                 }
             }
         }
-        MessageView updated = exchange.access().update(t.smtp(), m.id(), read, categories, importance, subject);
+        MessageView updated = access.update(t.smtp(), m.id(), read, categories, importance, subject);
         if (updated == null) {
             throw GraphError.itemNotFound();
         }
@@ -587,7 +592,7 @@ final class GraphApi {
             mime = OutgoingMail.fromJson(param(body, "message"), t.smtp(), t.displayName());
         }
         try {
-            exchange.access().send(t.smtp(), mime, save);
+            access.send(t.smtp(), mime, save);
         } catch (IllegalArgumentException e) {
             throw new GraphError(400, "ErrorInvalidRecipients", "At least one recipient isn't valid.");
         }
@@ -683,7 +688,7 @@ final class GraphApi {
         if (rest.size() == 3
                 && rest.get(0).equalsIgnoreCase("mailFolders")
                 && rest.get(2).equalsIgnoreCase("messages")) {
-            FolderView f = exchange.access().folder(t.smtp(), rest.get(1));
+            FolderView f = access.folder(t.smtp(), rest.get(1));
             if (f == null) {
                 throw GraphError.itemNotFound();
             }

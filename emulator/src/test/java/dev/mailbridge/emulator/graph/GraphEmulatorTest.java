@@ -181,6 +181,21 @@ class GraphEmulatorTest {
                 409,
                 "ErrorFolderExists");
         assertError(g.get(users + "/mailFolders/AAMkNoSuchFolder", app), 404, "ErrorItemNotFound");
+
+        // A user added to the directory later has a mailbox at once, by UPN or object id.
+        emulator.entra()
+                .directory()
+                .createUser(
+                        GraphTestSupport.TENANT,
+                        GraphTestSupport.JSON.readTree("{\"upn\":\"newcomer@contoso.onmicrosoft.com\","
+                                + "\"password\":\"New-Passw0rd!\",\"displayName\":\"Newcomer\","
+                                + "\"oid\":\"c0a7c0a7-0000-4000-8000-000000000199\"}"));
+        assertThat(g.get("/users/newcomer@contoso.onmicrosoft.com/mailFolders/inbox", app)
+                        .status())
+                .isEqualTo(200);
+        assertThat(g.get("/users/c0a7c0a7-0000-4000-8000-000000000199/mailFolders/inbox", app)
+                        .status())
+                .isEqualTo(200);
     }
 
     @Test
