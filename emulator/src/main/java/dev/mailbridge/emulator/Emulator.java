@@ -143,6 +143,11 @@ public final class Emulator implements AutoCloseable {
         return server.httpsEndpoints().get(cloud).baseUrl();
     }
 
+    /** Microsoft Graph's service root on the given cloud's listener, e.g. {@code https://localhost:8444/v1.0}. */
+    public URI graphUrl(Cloud cloud) {
+        return URI.create(loginUrl(cloud) + graph.path());
+    }
+
     /** Base URL of the optional plain-HTTP listener (global cloud). */
     public Optional<URI> httpUrl() {
         return server.httpEndpoint().map(Endpoint::baseUrl);
@@ -201,7 +206,7 @@ public final class Emulator implements AutoCloseable {
         }
         doc.put("ews", exchange.ewsPath() == null ? null : loginUrl() + exchange.ewsPath());
         doc.put("autodiscover", autodiscover.soapPath() == null ? null : loginUrl() + autodiscover.soapPath());
-        doc.put("graph", loginUrl() + graph.path());
+        doc.put("graph", graphUrl(Cloud.GLOBAL).toString());
         doc.put("control", loginUrl() + ControlApi.PREFIX);
         doc.set("tenants", entra.describeTenants());
         return doc;

@@ -41,7 +41,7 @@ final class GraphTestSupport {
     GraphTestSupport(Emulator emulator) {
         this.emulator = emulator;
         this.base = emulator.loginUrl().toString();
-        this.graph = base + "/v1.0";
+        this.graph = emulator.graphUrl(dev.mailbridge.emulator.Cloud.GLOBAL).toString();
         this.http = HttpClient.newBuilder().sslContext(emulator.sslContext()).build();
     }
 
