@@ -294,17 +294,6 @@ final class GraphApi {
         }
         List<String> tail = rest.subList(1, rest.size());
         if (tail.isEmpty()) {
-            String ifMatch = req.header("If-Match");
-            if (ifMatch != null
-                    && !ifMatch.trim().equals("*")
-                    && !ifMatch.trim().equals(MessageJson.etag(m))
-                    && (req.method().equals("PATCH") || req.method().equals("DELETE"))) {
-                throw new GraphError(
-                        412,
-                        "ErrorIrresolvableConflict",
-                        "The send or update operation could not be performed because the change key passed in the"
-                                + " request does not match the current change key for the item.");
-            }
             return switch (req.method()) {
                 case "GET" -> {
                     GraphAuth.require(req.caller(), Need.READ);
@@ -313,10 +302,12 @@ final class GraphApi {
                 }
                 case "PATCH" -> {
                     GraphAuth.require(req.caller(), Need.WRITE);
+                    ifMatch(req, m);
                     yield Res.json(200, entity(req, ctxBase, patch(req, t, m), null));
                 }
                 case "DELETE" -> {
                     GraphAuth.require(req.caller(), Need.WRITE);
+                    ifMatch(req, m);
                     FolderView deleted = store.folder(t.smtp(), "deleteditems");
                     if (m.folderId().equals(deleted.id())) {
                         store.delete(t.smtp(), m.id());
@@ -368,6 +359,18 @@ final class GraphApi {
             return attachments(req, t, m, ctxBase, tail.subList(1, tail.size()));
         }
         throw GraphError.noResource(req.path());
+    }
+
+    /** 412 when If-Match names another version than the message's current @odata.etag. */
+    private static void ifMatch(Req req, MessageView m) throws GraphError {
+        String ifMatch = req.header("If-Match");
+        if (ifMatch != null && !ifMatch.trim().equals("*") && !ifMatch.trim().equals(MessageJson.etag(m))) {
+            throw new GraphError(
+                    412,
+                    "ErrorIrresolvableConflict",
+                    "The send or update operation could not be performed because the change key passed in the"
+                            + " request does not match the current change key for the item.");
+        }
     }
 
     private String folderRef(Req req) {

@@ -456,5 +456,6 @@ public final class GraphSubscriptions implements StoreAccess.Listener, AutoClose
     @Override
     public void close() {
         notifier.shutdownNow();
+        http.shutdownNow();
     }
 }
