@@ -719,45 +719,6 @@ final class EwsOperations {
         }
     }
 
-    /** Sets From (the sending mailbox) when the MIME has none. */
-    private byte[] withSender(Ctx ctx, byte[] mime) {
-        try {
-            MimeMessage m = new MimeMessage(MailStore.SESSION, new java.io.ByteArrayInputStream(mime));
-            if (m.getFrom() != null && m.getHeader("Date") != null) {
-                return mime;
-            }
-            String originalId = m.getMessageID();
-            if (m.getFrom() == null) {
-                m.setFrom(new InternetAddress(ctx.mailbox().smtp, ctx.mailbox().displayName, "UTF-8"));
-            }
-            if (m.getHeader("Date") == null) {
-                m.setSentDate(Date.from(store.now()));
-            }
-            m.saveChanges();
-            if (originalId != null) {
-                m.setHeader("Message-ID", originalId);
-            }
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            m.writeTo(out);
-            return out.toByteArray();
-        } catch (Exception e) {
-            return mime;
-        }
-    }
-
-    /** Sends: a copy into every emulator mailbox among the recipients' inboxes. */
-    private void send(Ctx ctx, Item sent) {
-        for (String rcpt : MailStore.recipients(sent)) {
-            Mailbox target = store.mailbox(rcpt);
-            if (target == null) {
-                continue;
-            }
-            Item copy = store.newItem(target, sent.mime);
-            copy.setRead(false);
-            store.deliverItem(target.folder("inbox"), copy);
-        }
-    }
-
     private String createItem(Ctx ctx, El op) throws SoapFault {
         String disposition = op.attr("MessageDisposition");
         El saved = op.child("SavedItemFolderId");
@@ -798,12 +759,12 @@ final class EwsOperations {
                             return "<m:Items><t:Message><t:ItemId Id=\"" + item.id() + "\" ChangeKey=\""
                                     + item.changeKey() + "\"/></t:Message></m:Items>";
                         }
-                        byte[] out = withSender(ctx, mime);
+                        byte[] out = store.withSender(ctx.mailbox(), mime);
                         Item sent = store.newItem(ctx.mailbox(), out);
                         if (MailStore.recipients(sent).isEmpty()) {
                             throw new EwsError("ErrorInvalidRecipients", "At least one recipient isn't valid.");
                         }
-                        send(ctx, sent);
+                        store.deliverToRecipients(sent);
                         if (disposition.equals("SendAndSaveCopy")) {
                             sent.setRead(true);
                             sent.fromMe = true;
@@ -832,12 +793,12 @@ final class EwsOperations {
         El saved = op.child("SavedItemFolderId");
         return perEach(op, "SendItem", op.child("ItemIds"), null, id -> {
             Item draft = resolveItem(ctx, id);
-            byte[] out = withSender(ctx, draft.mime);
+            byte[] out = store.withSender(ctx.mailbox(), draft.mime);
             Item sent = store.newItem(draft.mailbox, out);
             if (MailStore.recipients(sent).isEmpty()) {
                 throw new EwsError("ErrorInvalidRecipients", "At least one recipient isn't valid.");
             }
-            send(ctx, sent);
+            store.deliverToRecipients(sent);
             store.remove(draft);
             if (save) {
                 Folder target = saved == null || saved.first() == null

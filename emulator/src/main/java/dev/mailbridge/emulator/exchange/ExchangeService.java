@@ -65,6 +65,7 @@ public final class ExchangeService implements EmulatorService {
     private final EwsAuth auth;
     private final EwsOperations ops;
     private final Subscriptions subscriptions;
+    private final StoreAccess access;
     private final Faults faults = new Faults();
     private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
 
@@ -75,6 +76,7 @@ public final class ExchangeService implements EmulatorService {
         this.subscriptions = new Subscriptions(clock);
         this.store.events = subscriptions;
         this.ops = new EwsOperations(store, subscriptions);
+        this.access = new StoreAccess(store);
     }
 
     /**
@@ -107,6 +109,12 @@ public final class ExchangeService implements EmulatorService {
     public MailStore store() {
         syncMailboxes();
         return store;
+    }
+
+    /** The store as the Graph service uses it: snapshots and operations that raise EWS's events too. */
+    public StoreAccess access() {
+        syncMailboxes();
+        return access;
     }
 
     /** Same as {@link #store()}. */

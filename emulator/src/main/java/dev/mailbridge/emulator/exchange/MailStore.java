@@ -515,6 +515,45 @@ public final class MailStore {
         add(f, item, true);
     }
 
+    /** Sends: a copy, unread, into the inbox of every emulator mailbox among the recipients. */
+    void deliverToRecipients(Item sent) {
+        for (String rcpt : recipients(sent)) {
+            Mailbox target = mailbox(rcpt);
+            if (target == null) {
+                continue;
+            }
+            Item copy = newItem(target, sent.mime);
+            copy.setRead(false);
+            deliverItem(target.folder("inbox"), copy);
+        }
+    }
+
+    /** Sets From (the sending mailbox) and Date when the MIME has none, as Exchange does on submission. */
+    byte[] withSender(Mailbox sender, byte[] mime) {
+        try {
+            MimeMessage m = new MimeMessage(SESSION, new ByteArrayInputStream(mime));
+            if (m.getFrom() != null && m.getHeader("Date") != null) {
+                return mime;
+            }
+            String originalId = m.getMessageID();
+            if (m.getFrom() == null) {
+                m.setFrom(new InternetAddress(sender.smtp, sender.displayName, "UTF-8"));
+            }
+            if (m.getHeader("Date") == null) {
+                m.setSentDate(java.util.Date.from(now()));
+            }
+            m.saveChanges();
+            if (originalId != null) {
+                m.setHeader("Message-ID", originalId);
+            }
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            m.writeTo(out);
+            return out.toByteArray();
+        } catch (Exception e) {
+            return mime;
+        }
+    }
+
     Item copy(Item item, Folder to) {
         Item c = new Item(to.mailbox);
         c.created = now();
