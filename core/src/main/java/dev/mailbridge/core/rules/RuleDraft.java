@@ -1,0 +1,110 @@
+package dev.mailbridge.core.rules;
+
+import dev.mailbridge.core.connect.FieldError;
+import dev.mailbridge.core.store.RuleStore;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A {@link Rule} as the API and the form give it: every field may be missing ({@code null}), nothing is
+ * checked yet. {@link #check} turns a list of drafts into rules, or into one problem per field at fault,
+ * named {@code rules[<index>].<field>} so that forms and API clients show each at its field.
+ *
+ * @param order defaults to 0
+ * @param skipOwnMail defaults to {@code true} (loop protection)
+ * @param allowAutomatic defaults to {@code false} (loop protection)
+ */
+public record RuleDraft(
+        String name,
+        Integer order,
+        String senderPattern,
+        String recipientPattern,
+        String subjectPattern,
+        String headerName,
+        String headerPattern,
+        List<String> ignoredSenders,
+        List<String> acceptedDomains,
+        Boolean allowAutomatic,
+        Boolean skipOwnMail,
+        String label) {
+
+    public static RuleDraft of(Rule r) {
+        return new RuleDraft(
+                r.name(),
+                r.order(),
+                r.senderPattern(),
+                r.recipientPattern(),
+                r.subjectPattern(),
+                r.headerName(),
+                r.headerPattern(),
+                r.ignoredSenders(),
+                r.acceptedDomains(),
+                r.allowAutomatic(),
+                r.skipOwnMail(),
+                r.label());
+    }
+
+    /** @throws RuleException the first problem of this rule alone */
+    public Rule toRule() {
+        Rule r = new Rule(
+                Objects.requireNonNullElse(name, ""),
+                order == null ? 0 : order,
+                senderPattern,
+                recipientPattern,
+                subjectPattern,
+                headerName,
+                headerPattern,
+                ignoredSenders,
+                acceptedDomains,
+                allowAutomatic != null && allowAutomatic,
+                skipOwnMail == null || skipOwnMail,
+                label);
+        RuleStore.check(List.of(r));
+        return r;
+    }
+
+    /** The outcome of {@link #check}: the rules when {@code problems} is empty. */
+    public record Checked(List<Rule> rules, List<FieldError> problems) {
+        public boolean valid() {
+            return problems.isEmpty();
+        }
+    }
+
+    /** Checks every draft (a bad one does not hide the next one's problem) and that names are unique. */
+    public static Checked check(List<RuleDraft> drafts) {
+        List<Rule> rules = new ArrayList<>();
+        List<FieldError> problems = new ArrayList<>();
+        Map<String, Integer> names = new HashMap<>();
+        for (int i = 0; i < drafts.size(); i++) {
+            String prefix = "rules[" + i + "].";
+            RuleDraft d = drafts.get(i);
+            if (d == null) {
+                problems.add(new FieldError("rules[" + i + "]", "Give the rule as an object with at least a name."));
+                continue;
+            }
+            try {
+                Rule r = d.toRule();
+                Integer first = names.putIfAbsent(r.name().toLowerCase(Locale.ROOT), i);
+                if (first != null) {
+                    problems.add(new FieldError(
+                            prefix + "name",
+                            "Rule " + (first + 1) + " is already called '" + r.name() + "'; give each rule its own"
+                                    + " name."));
+                }
+                rules.add(r);
+            } catch (RuleException e) {
+                problems.add(new FieldError(prefix + e.field().orElse("name"), sentence(e.getMessage())));
+            }
+        }
+        return new Checked(List.copyOf(rules), List.copyOf(problems));
+    }
+
+    private static String sentence(String s) {
+        String t = s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+        return t.endsWith(".") ? t : t + ".";
+    }
+}
