@@ -706,8 +706,47 @@ final class EwsOperations {
         }
     }
 
+    /**
+     * Refuses a From of another of the emulator's mailboxes unless the sending mailbox may send as it (no
+     * Sender, or Sender itself) or on behalf of it (Sender: the sending mailbox), as Exchange does with
+     * ErrorSendAsDenied. A From outside the emulator's mailboxes is let through (Exchange Online refuses it
+     * too; tests send from made-up addresses).
+     */
+    private void checkSendAs(Ctx ctx, byte[] mime) {
+        InternetAddress from;
+        InternetAddress sender;
+        try {
+            MimeMessage m = new MimeMessage(MailStore.SESSION, new java.io.ByteArrayInputStream(mime));
+            from = m.getFrom() == null || m.getFrom().length == 0 ? null : (InternetAddress) m.getFrom()[0];
+            sender = (InternetAddress) m.getSender();
+        } catch (Exception e) {
+            return; // unreadable headers are refused elsewhere, or sent as they are
+        }
+        String me = ctx.mailbox().smtp;
+        if (from == null || from.getAddress() == null || from.getAddress().equalsIgnoreCase(me)) {
+            return;
+        }
+        MailStore.Mailbox principal = store.mailbox(from.getAddress());
+        if (principal == null) {
+            return;
+        }
+        boolean onBehalf = sender != null
+                && sender.getAddress() != null
+                && sender.getAddress().equalsIgnoreCase(me);
+        boolean allowed = onBehalf
+                ? principal.sendOnBehalf.contains(me) || principal.sendAs.contains(me)
+                : principal.sendAs.contains(me);
+        if (!allowed) {
+            throw new EwsError(
+                    "ErrorSendAsDenied",
+                    "The user account which was used to submit this request does not have the right to send mail on"
+                            + " behalf of the specified sending account.");
+        }
+    }
+
     /** Sets From (the sending mailbox) when the MIME has none. */
     private byte[] withSender(Ctx ctx, byte[] mime) {
+        checkSendAs(ctx, mime);
         try {
             MimeMessage m = new MimeMessage(MailStore.SESSION, new java.io.ByteArrayInputStream(mime));
             if (m.getFrom() != null && m.getHeader("Date") != null) {
