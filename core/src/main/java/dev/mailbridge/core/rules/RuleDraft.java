@@ -86,16 +86,16 @@ public record RuleDraft(
                 problems.add(new FieldError("rules[" + i + "]", "Give the rule as an object with at least a name."));
                 continue;
             }
+            // names count even when the rest of their rule is wrong
+            String name = d.name() == null ? "" : d.name().strip();
+            Integer first = name.isEmpty() ? null : names.putIfAbsent(name.toLowerCase(Locale.ROOT), i);
+            if (first != null) {
+                problems.add(new FieldError(
+                        prefix + "name",
+                        "Rule " + (first + 1) + " is already called '" + name + "'; give each rule its own name."));
+            }
             try {
-                Rule r = d.toRule();
-                Integer first = names.putIfAbsent(r.name().toLowerCase(Locale.ROOT), i);
-                if (first != null) {
-                    problems.add(new FieldError(
-                            prefix + "name",
-                            "Rule " + (first + 1) + " is already called '" + r.name() + "'; give each rule its own"
-                                    + " name."));
-                }
-                rules.add(r);
+                rules.add(d.toRule());
             } catch (RuleException e) {
                 problems.add(new FieldError(prefix + e.field().orElse("name"), sentence(e.getMessage())));
             }
