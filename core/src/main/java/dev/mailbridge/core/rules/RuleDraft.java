@@ -67,6 +67,127 @@ public record RuleDraft(
         return r;
     }
 
+    /** This draft with {@code field} (a component, or one entry of a list) emptied; null when it cannot be. */
+    private RuleDraft without(String field) {
+        java.util.regex.Matcher entry =
+                java.util.regex.Pattern.compile("(\\w+)\\[(\\d+)]").matcher(field);
+        if (entry.matches()) {
+            int at = Integer.parseInt(entry.group(2));
+            boolean senders = entry.group(1).equals("ignoredSenders");
+            List<String> list = new ArrayList<>(senders ? ignoredSenders : acceptedDomains);
+            if (at >= list.size()) {
+                return null;
+            }
+            list.set(at, "");
+            return senders ? with(list, acceptedDomains) : with(ignoredSenders, list);
+        }
+        return switch (field) {
+            case "senderPattern" ->
+                new RuleDraft(
+                        name,
+                        order,
+                        null,
+                        recipientPattern,
+                        subjectPattern,
+                        headerName,
+                        headerPattern,
+                        ignoredSenders,
+                        acceptedDomains,
+                        allowAutomatic,
+                        skipOwnMail,
+                        label);
+            case "recipientPattern" ->
+                new RuleDraft(
+                        name,
+                        order,
+                        senderPattern,
+                        null,
+                        subjectPattern,
+                        headerName,
+                        headerPattern,
+                        ignoredSenders,
+                        acceptedDomains,
+                        allowAutomatic,
+                        skipOwnMail,
+                        label);
+            case "subjectPattern" ->
+                new RuleDraft(
+                        name,
+                        order,
+                        senderPattern,
+                        recipientPattern,
+                        null,
+                        headerName,
+                        headerPattern,
+                        ignoredSenders,
+                        acceptedDomains,
+                        allowAutomatic,
+                        skipOwnMail,
+                        label);
+            case "headerName", "headerPattern" ->
+                new RuleDraft(
+                        name,
+                        order,
+                        senderPattern,
+                        recipientPattern,
+                        subjectPattern,
+                        null,
+                        null,
+                        ignoredSenders,
+                        acceptedDomains,
+                        allowAutomatic,
+                        skipOwnMail,
+                        label);
+            case "label" ->
+                new RuleDraft(
+                        name,
+                        order,
+                        senderPattern,
+                        recipientPattern,
+                        subjectPattern,
+                        headerName,
+                        headerPattern,
+                        ignoredSenders,
+                        acceptedDomains,
+                        allowAutomatic,
+                        skipOwnMail,
+                        null);
+            case "name" ->
+                name == null || name.isBlank() || name.length() > RuleStore.MAX_NAME
+                        ? new RuleDraft(
+                                "rule",
+                                order,
+                                senderPattern,
+                                recipientPattern,
+                                subjectPattern,
+                                headerName,
+                                headerPattern,
+                                ignoredSenders,
+                                acceptedDomains,
+                                allowAutomatic,
+                                skipOwnMail,
+                                label)
+                        : null;
+            default -> null;
+        };
+    }
+
+    private RuleDraft with(List<String> senders, List<String> domains) {
+        return new RuleDraft(
+                name,
+                order,
+                senderPattern,
+                recipientPattern,
+                subjectPattern,
+                headerName,
+                headerPattern,
+                senders,
+                domains,
+                allowAutomatic,
+                skipOwnMail,
+                label);
+    }
+
     /** The outcome of {@link #check}: the rules when {@code problems} is empty. */
     public record Checked(List<Rule> rules, List<FieldError> problems) {
         public boolean valid() {
@@ -94,10 +215,24 @@ public record RuleDraft(
                         prefix + "name",
                         "Rule " + (first + 1) + " is already called '" + name + "'; give each rule its own name."));
             }
-            try {
-                rules.add(d.toRule());
-            } catch (RuleException e) {
-                problems.add(new FieldError(prefix + e.field().orElse("name"), sentence(e.getMessage())));
+            // a rule stops at its first problem: clear the field at fault and try again, to find every one
+            RuleDraft attempt = d;
+            for (int tries = 0; tries < 32; tries++) {
+                try {
+                    Rule r = attempt.toRule();
+                    if (attempt == d) {
+                        rules.add(r);
+                    }
+                    break;
+                } catch (RuleException e) {
+                    String field = e.field().orElse("name");
+                    problems.add(new FieldError(prefix + field, sentence(e.getMessage())));
+                    RuleDraft next = attempt.without(field);
+                    if (next == null) {
+                        break;
+                    }
+                    attempt = next;
+                }
             }
         }
         return new Checked(List.copyOf(rules), List.copyOf(problems));

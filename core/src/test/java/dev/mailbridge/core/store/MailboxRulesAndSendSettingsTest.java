@@ -153,6 +153,12 @@ class MailboxRulesAndSendSettingsTest {
                 .contains("not a valid regular expression")
                 .contains("Unclosed character class")
                 .contains("([a-z");
+        // every problem of one rule, not only its first
+        RuleDraft twice =
+                new RuleDraft("twice", null, "(", null, "[", "X-A", null, List.of("/*/"), null, null, null, null);
+        assertThat(RuleDraft.check(List.of(twice)).problems())
+                .extracting(FieldError::field)
+                .containsExactly("rules[0].senderPattern", "rules[0].subjectPattern", "rules[0].ignoredSenders[0]");
         RuleDraft.Checked ok = RuleDraft.check(List.of(good));
         assertThat(ok.valid()).isTrue();
         assertThat(ok.rules().getFirst().skipOwnMail())

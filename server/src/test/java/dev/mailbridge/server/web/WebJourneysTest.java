@@ -496,6 +496,52 @@ class WebJourneysTest {
     }
 
     @Test
+    @Order(14)
+    void rulesAreAddedEditedTestedAndDeletedWithProblemsAtTheirFields() {
+        Mailbox nancy = stores.mailboxes().all().stream()
+                .filter(m -> m.address().equals(NANCY))
+                .findFirst()
+                .orElseThrow();
+        browser.go(BASE + "/mailboxes/" + nancy.id());
+        browser.click("#manage-rules");
+        assertThat(browser.text("#no-rules")).contains("No rules");
+        browser.type("#name", "Orders");
+        browser.type("#subjectPattern", "^Order (");
+        browser.type("#ignoredSenders", "/[/");
+        browser.click("#save-rule");
+        assertThat(browser.text("#subjectPattern-error")).contains("not a valid regular expression");
+        assertThat(browser.text("#ignoredSenders-error")).contains("ignored sender 1");
+        assertThat(browser.has("#rules")).as("nothing saved").isFalse();
+
+        browser.type("#subjectPattern", "^Order \\d+");
+        browser.type("#ignoredSenders", "spam@example.com");
+        browser.type("#label", "order");
+        browser.click("#save-rule");
+        browser.waitForText("#notice", "saved");
+        assertThat(browser.text("#rule-0 .rule-label")).isEqualTo("order");
+
+        browser.type("#sample", "From: customer@example.com\nSubject: Order 12");
+        browser.click("#test-rules");
+        assertThat(browser.text("#decision-label")).isEqualTo("order");
+        assertThat(browser.text("#decision-reason")).contains("rule 'Orders' matched");
+
+        browser.click("#rule-0 .edit-rule");
+        browser.type("#label", "sales");
+        browser.click("#save-rule");
+        browser.waitForText("#notice", "saved");
+        assertThat(browser.text("#rule-0 .rule-label")).isEqualTo("sales");
+        assertThat(stores.rules().list(nancy.id())).singleElement().satisfies(r -> {
+            assertThat(r.label()).isEqualTo("sales");
+            assertThat(r.ignoredSenders()).containsExactly("spam@example.com");
+            assertThat(r.skipOwnMail()).isTrue();
+        });
+        browser.click("#rule-0 .delete-rule");
+        browser.waitForText("#notice", "deleted");
+        assertThat(browser.has("#no-rules")).isTrue();
+        assertThat(stores.rules().list(nancy.id())).isEmpty();
+    }
+
+    @Test
     @Order(15)
     void aMailboxOwnerSeesAndAuthorizesOnlyTheirOwnMailbox() {
         String nancyMailbox = stores.mailboxes().all().stream()
