@@ -69,123 +69,61 @@ public record RuleDraft(
 
     /** This draft with {@code field} (a component, or one entry of a list) emptied; null when it cannot be. */
     private RuleDraft without(String field) {
-        java.util.regex.Matcher entry =
-                java.util.regex.Pattern.compile("(\\w+)\\[(\\d+)]").matcher(field);
+        String n = name;
+        String sender = senderPattern;
+        String recipient = recipientPattern;
+        String subject = subjectPattern;
+        String header = headerName;
+        String headerValue = headerPattern;
+        String l = label;
+        List<String> senders = ignoredSenders;
+        List<String> domains = acceptedDomains;
+        java.util.regex.Matcher entry = java.util.regex.Pattern.compile("(ignoredSenders|acceptedDomains)\\[(\\d+)]")
+                .matcher(field);
         if (entry.matches()) {
+            boolean ignored = entry.group(1).equals("ignoredSenders");
+            List<String> list = new ArrayList<>(ignored ? senders : domains);
             int at = Integer.parseInt(entry.group(2));
-            boolean senders = entry.group(1).equals("ignoredSenders");
-            List<String> list = new ArrayList<>(senders ? ignoredSenders : acceptedDomains);
             if (at >= list.size()) {
                 return null;
             }
-            list.set(at, "");
-            return senders ? with(list, acceptedDomains) : with(ignoredSenders, list);
+            list.set(at, ""); // blank entries are left out, so the indexes of the others stay
+            senders = ignored ? list : senders;
+            domains = ignored ? domains : list;
+        } else {
+            switch (field) {
+                case "senderPattern" -> sender = null;
+                case "recipientPattern" -> recipient = null;
+                case "subjectPattern" -> subject = null;
+                case "headerName", "headerPattern" -> {
+                    header = null;
+                    headerValue = null;
+                }
+                case "label" -> l = null;
+                case "name" -> {
+                    if (name != null && !name.isBlank() && name.length() <= RuleStore.MAX_NAME) {
+                        return null;
+                    }
+                    n = "rule";
+                }
+                default -> {
+                    return null;
+                }
+            }
         }
-        return switch (field) {
-            case "senderPattern" ->
-                new RuleDraft(
-                        name,
-                        order,
-                        null,
-                        recipientPattern,
-                        subjectPattern,
-                        headerName,
-                        headerPattern,
-                        ignoredSenders,
-                        acceptedDomains,
-                        allowAutomatic,
-                        skipOwnMail,
-                        label);
-            case "recipientPattern" ->
-                new RuleDraft(
-                        name,
-                        order,
-                        senderPattern,
-                        null,
-                        subjectPattern,
-                        headerName,
-                        headerPattern,
-                        ignoredSenders,
-                        acceptedDomains,
-                        allowAutomatic,
-                        skipOwnMail,
-                        label);
-            case "subjectPattern" ->
-                new RuleDraft(
-                        name,
-                        order,
-                        senderPattern,
-                        recipientPattern,
-                        null,
-                        headerName,
-                        headerPattern,
-                        ignoredSenders,
-                        acceptedDomains,
-                        allowAutomatic,
-                        skipOwnMail,
-                        label);
-            case "headerName", "headerPattern" ->
-                new RuleDraft(
-                        name,
-                        order,
-                        senderPattern,
-                        recipientPattern,
-                        subjectPattern,
-                        null,
-                        null,
-                        ignoredSenders,
-                        acceptedDomains,
-                        allowAutomatic,
-                        skipOwnMail,
-                        label);
-            case "label" ->
-                new RuleDraft(
-                        name,
-                        order,
-                        senderPattern,
-                        recipientPattern,
-                        subjectPattern,
-                        headerName,
-                        headerPattern,
-                        ignoredSenders,
-                        acceptedDomains,
-                        allowAutomatic,
-                        skipOwnMail,
-                        null);
-            case "name" ->
-                name == null || name.isBlank() || name.length() > RuleStore.MAX_NAME
-                        ? new RuleDraft(
-                                "rule",
-                                order,
-                                senderPattern,
-                                recipientPattern,
-                                subjectPattern,
-                                headerName,
-                                headerPattern,
-                                ignoredSenders,
-                                acceptedDomains,
-                                allowAutomatic,
-                                skipOwnMail,
-                                label)
-                        : null;
-            default -> null;
-        };
-    }
-
-    private RuleDraft with(List<String> senders, List<String> domains) {
         return new RuleDraft(
-                name,
+                n,
                 order,
-                senderPattern,
-                recipientPattern,
-                subjectPattern,
-                headerName,
-                headerPattern,
+                sender,
+                recipient,
+                subject,
+                header,
+                headerValue,
                 senders,
                 domains,
                 allowAutomatic,
                 skipOwnMail,
-                label);
+                l);
     }
 
     /** The outcome of {@link #check}: the rules when {@code problems} is empty. */
