@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -539,6 +540,23 @@ class WebJourneysTest {
         browser.waitForText("#notice", "deleted");
         assertThat(browser.has("#no-rules")).isTrue();
         assertThat(stores.rules().list(nancy.id())).isEmpty();
+
+        // the paired outgoing mailbox: refused at its field while it cannot send, then saved
+        Mailbox pair = stores.mailboxes()
+                .create(nancy.connectionId(), "pair." + UUID.randomUUID() + "@northwind.local", Optional.empty());
+        browser.go(BASE + "/mailboxes/" + nancy.id());
+        browser.select("#replyFrom", pair.id().toString());
+        browser.click("#save-sending");
+        assertThat(browser.text("#replyFrom-error")).contains("cannot send");
+        stores.mailboxes().setStatus(pair.id(), MailboxStatus.AUTHORIZED, Optional.empty(), Optional.empty());
+        browser.select("#replyFrom", pair.id().toString());
+        browser.click("#save-sending");
+        browser.waitForText("#notice", "paired mailbox");
+        assertThat(new org.openqa.selenium.support.ui.Select(browser.find("#replyFrom"))
+                        .getFirstSelectedOption()
+                        .getAttribute("value"))
+                .isEqualTo(pair.id().toString());
+        stores.mailboxes().delete(pair.id());
     }
 
     @Test
