@@ -719,6 +719,44 @@ final class EwsOperations {
         }
     }
 
+    /**
+     * Refuses a From of another of the emulator's mailboxes unless the sending mailbox may send as it (no
+     * Sender, or Sender itself) or on behalf of it (Sender: the sending mailbox), as Exchange does with
+     * ErrorSendAsDenied. A From outside the emulator's mailboxes is let through (Exchange Online refuses it
+     * too; tests send from made-up addresses).
+     */
+    private void checkSendAs(Ctx ctx, byte[] mime) {
+        InternetAddress from;
+        InternetAddress sender;
+        try {
+            MimeMessage m = new MimeMessage(MailStore.SESSION, new java.io.ByteArrayInputStream(mime));
+            from = m.getFrom() == null || m.getFrom().length == 0 ? null : (InternetAddress) m.getFrom()[0];
+            sender = (InternetAddress) m.getSender();
+        } catch (Exception e) {
+            return; // unreadable headers are refused elsewhere, or sent as they are
+        }
+        String me = ctx.mailbox().smtp;
+        if (from == null || from.getAddress() == null || from.getAddress().equalsIgnoreCase(me)) {
+            return;
+        }
+        MailStore.Mailbox principal = store.mailbox(from.getAddress());
+        if (principal == null) {
+            return;
+        }
+        boolean onBehalf = sender != null
+                && sender.getAddress() != null
+                && sender.getAddress().equalsIgnoreCase(me);
+        boolean allowed = onBehalf
+                ? principal.sendOnBehalf.contains(me) || principal.sendAs.contains(me)
+                : principal.sendAs.contains(me);
+        if (!allowed) {
+            throw new EwsError(
+                    "ErrorSendAsDenied",
+                    "The user account which was used to submit this request does not have the right to send mail on"
+                            + " behalf of the specified sending account.");
+        }
+    }
+
     private String createItem(Ctx ctx, El op) throws SoapFault {
         String disposition = op.attr("MessageDisposition");
         El saved = op.child("SavedItemFolderId");
@@ -759,6 +797,7 @@ final class EwsOperations {
                             return "<m:Items><t:Message><t:ItemId Id=\"" + item.id() + "\" ChangeKey=\""
                                     + item.changeKey() + "\"/></t:Message></m:Items>";
                         }
+                        checkSendAs(ctx, mime);
                         byte[] out = store.withSender(ctx.mailbox(), mime);
                         Item sent = store.newItem(ctx.mailbox(), out);
                         if (MailStore.recipients(sent).isEmpty()) {
@@ -793,6 +832,7 @@ final class EwsOperations {
         El saved = op.child("SavedItemFolderId");
         return perEach(op, "SendItem", op.child("ItemIds"), null, id -> {
             Item draft = resolveItem(ctx, id);
+            checkSendAs(ctx, draft.mime);
             byte[] out = store.withSender(ctx.mailbox(), draft.mime);
             Item sent = store.newItem(draft.mailbox, out);
             if (MailStore.recipients(sent).isEmpty()) {

@@ -87,6 +87,10 @@ public final class MailStore {
         final Map<String, Item> items = new LinkedHashMap<>();
         final List<long[]> folderTombstoneSeqs = new ArrayList<>();
         final List<String> folderTombstoneIds = new ArrayList<>();
+        /** Who may send as this mailbox (Add-RecipientPermission -AccessRights SendAs), by SMTP address. */
+        final java.util.Set<String> sendAs = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        /** Who may send on behalf of it (Set-Mailbox -GrantSendOnBehalfTo), by SMTP address. */
+        final java.util.Set<String> sendOnBehalf = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
         Mailbox(String smtp, String displayName, String tenantId) {
             this.smtp = smtp.toLowerCase(Locale.ROOT);
@@ -113,6 +117,16 @@ public final class MailStore {
 
         public void ewsEnabled(Boolean enabled) {
             this.ewsEnabled = enabled;
+        }
+
+        /** Lets {@code trustee} send as this mailbox (From: this mailbox, no Sender). */
+        public void grantSendAs(String trustee) {
+            sendAs.add(trustee.toLowerCase(Locale.ROOT));
+        }
+
+        /** Lets {@code trustee} send on behalf of this mailbox (From: this mailbox, Sender: the trustee). */
+        public void grantSendOnBehalf(String trustee) {
+            sendOnBehalf.add(trustee.toLowerCase(Locale.ROOT));
         }
 
         long next() {

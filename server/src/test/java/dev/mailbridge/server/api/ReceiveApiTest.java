@@ -570,4 +570,150 @@ class ReceiveApiTest {
                 "/api/v1/delivery-targets", reader, body("name", "r", "kind", "WEBHOOK", "url", receiver.url()));
         assertThat(readOnly.status()).isEqualTo(403);
     }
+
+    @Test
+    void storedRulesDecideWhatIsDeliveredWithTheirLabelAndAttachmentsAreServed() throws Exception {
+        String mailbox = mailbox("rules");
+        String rules = "/api/v1/mailboxes/" + mailbox + "/rules";
+        assertThat(api.get(rules, reader).get("rules").size())
+                .as("none by default")
+                .isZero();
+
+        // every problem at its field, nothing stored
+        Reply bad = api.put(
+                rules,
+                writer,
+                body(
+                        "rules",
+                        List.of(
+                                body("name", "orders", "subjectPattern", "^Order ("),
+                                body("name", "ORDERS"),
+                                body("name", "x", "headerPattern", "y"))));
+        assertThat(bad.status()).as(bad.toString()).isEqualTo(400);
+        JsonNode errors = bad.get("errors");
+        assertThat(errors.size()).isEqualTo(3);
+        assertThat(errors.get(0).get("field").asString()).isEqualTo("rules[0].subjectPattern");
+        assertThat(errors.get(0).get("message").asString())
+                .contains("not a valid regular expression")
+                .contains("Unclosed group");
+        assertThat(errors.get(1).get("field").asString()).isEqualTo("rules[1].name");
+        assertThat(errors.get(2).get("field").asString()).isEqualTo("rules[2].headerName");
+        assertThat(api.post(
+                                rules + "/validate",
+                                writer,
+                                body("rules", List.of(body("name", "a", "senderPattern", "["))))
+                        .status())
+                .isEqualTo(400);
+        assertThat(api.get(rules, reader).get("rules").size()).isZero();
+        assertThat(api.put(rules, reader, body("rules", List.of())).status())
+                .as("READ may not change rules")
+                .isEqualTo(403);
+
+        List<Map<String, Object>> set = List.of(
+                body(
+                        "name",
+                        "everything else",
+                        "order",
+                        2,
+                        "label",
+                        "other",
+                        "ignoredSenders",
+                        List.of("spam@example.com")),
+                body("name", "orders", "order", 1, "subjectPattern", "^Order \\d+", "label", "order"));
+        Reply valid = api.post(rules + "/validate", writer, body("rules", set));
+        assertThat(valid.status()).as(valid.toString()).isEqualTo(200);
+        assertThat(valid.get("order").toString()).isEqualTo("[\"orders\",\"everything else\"]");
+        Reply put = api.put(rules, writer, body("rules", set));
+        assertThat(put.status()).as(put.toString()).isEqualTo(200);
+        assertThat(put.get("rules").get(1).get("label").asString()).isEqualTo("order");
+        assertThat(put.get("rules").get(1).get("skipOwnMail").asBoolean()).isTrue();
+
+        // "test a rule": a sample's decision, with the stored rules or the given ones
+        Reply order = api.post(rules + "/test", writer, body("from", "customer@example.com", "subject", "Order 12"));
+        assertThat(order.status()).as(order.toString()).isEqualTo(200);
+        assertThat(order.get("deliver").asBoolean()).isTrue();
+        assertThat(order.text("label")).isEqualTo("order");
+        Reply bounce = api.post(
+                rules + "/test",
+                writer,
+                body("mime", "From: MAILER-DAEMON@example.com\nSubject: Undeliverable: Order 12\n"));
+        assertThat(bounce.get("deliver").asBoolean()).isFalse();
+        assertThat(bounce.text("reason")).contains("loop protection");
+        Reply spam = api.post(
+                rules + "/test",
+                writer,
+                body("from", "spam@example.com", "headers", List.of(body("name", "X-Spam", "value", "yes"))));
+        assertThat(spam.text("reason")).contains("spam@example.com is ignored");
+        Reply tried = api.post(
+                rules + "/test",
+                writer,
+                body("subject", "anything", "rules", List.of(body("name", "none", "subjectPattern", "^nothing$"))));
+        assertThat(tried.text("reason")).contains("no rule matched");
+
+        String to = address(mailbox);
+        String csv = "pos;amount\r\n1;100.00\r\n";
+        String withAttachment = "From: Customer <customer@example.com>\r\nTo: " + to
+                + "\r\nSubject: Order 77\r\nMessage-ID: <" + UUID.randomUUID() + "@example.com>\r\n"
+                + "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b1\r\n\r\n"
+                + "--b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nSee the list.\r\n"
+                + "--b1\r\nContent-Type: text/csv\r\nContent-Disposition: attachment; filename=\"..\\\\evil\\\"name.csv\"\r\n"
+                + "Content-Transfer-Encoding: base64\r\n\r\n"
+                + java.util.Base64.getMimeEncoder().encodeToString(csv.getBytes(StandardCharsets.UTF_8))
+                + "\r\n--b1--\r\n";
+        emulator().exchange().store().deliver(to, withAttachment.getBytes(StandardCharsets.UTF_8));
+        emulator()
+                .exchange()
+                .store()
+                .deliver(
+                        to,
+                        ("From: spam@example.com\r\nTo: " + to + "\r\nSubject: Cheap\r\n\r\nBuy.\r\n")
+                                .getBytes(StandardCharsets.UTF_8));
+        enable(mailbox, false);
+        assertThat(api.post("/api/v1/mailboxes/" + mailbox + "/sync", writer, null)
+                        .status())
+                .isEqualTo(200);
+        await("the order", () -> receiver.accepted().size() == 1);
+        Thread.sleep(300); // the skipped one would arrive now
+        assertThat(receiver.accepted()).singleElement().satisfies(r -> {
+            JsonNode data = r.body().get("data");
+            assertThat(data.get("subject").asString()).isEqualTo("Order 77");
+            assertThat(data.get("label").asString()).isEqualTo("order");
+            assertThat(data.get("rule").asString()).isEqualTo("orders");
+            assertThat(data.get("attachments").get(0).get("size").asLong()).isEqualTo(csv.length());
+        });
+        JsonNode data = receiver.accepted().getFirst().body().get("data");
+        long id = data.get("receivedId").asLong();
+        Reply kept = api.get("/api/v1/messages/" + id, reader);
+        assertThat(kept.get("message").get("subject").asString()).isEqualTo("Order 77");
+        JsonNode recent =
+                api.get("/api/v1/mailboxes/" + mailbox + "/messages", reader).json();
+        assertThat(recent.size()).isEqualTo(2);
+        assertThat(recent.get(0).get("decision").asString()
+                        + recent.get(1).get("decision").asString())
+                .contains("spam@example.com is ignored")
+                .contains("rule 'orders' matched");
+
+        var http = java.net.http.HttpClient.newHttpClient();
+        var attachment = http.send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                                "http://127.0.0.1:" + port + "/api/v1/messages/" + id + "/attachments/0"))
+                        .header("Authorization", "Bearer " + reader)
+                        .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(attachment.statusCode()).isEqualTo(200);
+        assertThat(attachment.body()).isEqualTo(csv);
+        assertThat(attachment.headers().firstValue("Content-Type").orElseThrow())
+                .startsWith("text/csv");
+        assertThat(attachment.headers().firstValue("Content-Disposition").orElseThrow())
+                .startsWith("attachment;")
+                .contains("evil_name.csv")
+                .doesNotContain("..")
+                .doesNotContain("\\\\");
+        Reply none = api.get("/api/v1/messages/" + id + "/attachments/3", reader);
+        assertThat(none.status()).isEqualTo(404);
+        assertThat(none.contentType()).startsWith("application/problem+json");
+        assertThat(none.text("detail")).contains("has no attachment 3");
+        assertThat(api.get("/api/v1/messages/987654321/attachments/0", reader).text("detail"))
+                .contains("No received message with ID 987654321");
+    }
 }
