@@ -122,6 +122,7 @@ final class WatchCommand extends CliCommand {
             if (!polling) {
                 try {
                     subscribe();
+                    started("streaming");
                     out.note("Watching " + profile.mailbox().address() + " / " + folder
                             + " for new mail (streaming notifications; Ctrl-C stops) ...");
                     if (!streaming()) {
@@ -185,6 +186,7 @@ final class WatchCommand extends CliCommand {
             for (Item i : newest()) {
                 seen.add(i.id().id());
             }
+            started("polling");
             while (!done()) {
                 long wait = waitMillis(Duration.ofSeconds(interval));
                 Thread.sleep(wait);
@@ -197,6 +199,16 @@ final class WatchCommand extends CliCommand {
                 }
                 show(fresh);
             }
+        }
+
+        /** Scripts learn that the watch is in place (mail from now on will be printed). */
+        private void started(String mode) {
+            ObjectNode json = Output.object();
+            json.put("event", "watching");
+            json.put("mailbox", profile.mailbox().address());
+            json.put("folder", folder);
+            json.put("mode", mode);
+            out.json(json);
         }
 
         private List<Item> newest() {
