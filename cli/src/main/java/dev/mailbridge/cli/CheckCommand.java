@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
  * passed or failed with what to fix; the exit code says which kind of step failed.
  */
 @Command(
+        mixinStandardHelpOptions = true,
         name = "check",
         aliases = "test",
         description = {

@@ -86,6 +86,7 @@ final class CliState implements AutoCloseable {
         HikariDataSource ds =
                 Database.pool("jdbc:h2:file:" + home.resolve("mailbridge") + ";AUTO_SERVER=TRUE", "sa", "");
         ds.setMaximumPoolSize(4);
+        ds.setMinimumIdle(1);
         try {
             Database db = Database.migrate(ds);
             return new CliState(home, ds, new Stores(db, vault, Clock.systemUTC()));

@@ -9,10 +9,11 @@ import picocli.CommandLine.Spec;
 
 /** {@code mailbridge completion bash|zsh}: a completion script generated from the commands themselves. */
 @Command(
+        mixinStandardHelpOptions = true,
         name = "completion",
         description = {
-            "Print a shell completion script: source <(mailbridge completion bash), or for zsh",
-            "source <(mailbridge completion zsh) (it loads bashcompinit)."
+            "Print a shell completion script for bash or zsh.",
+            "source <(mailbridge completion bash); in zsh source <(mailbridge completion zsh) (it loads bashcompinit)."
         })
 final class CompletionCommand implements Callable<Integer> {
     enum Shell {

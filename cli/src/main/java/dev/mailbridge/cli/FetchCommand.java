@@ -50,10 +50,12 @@ import picocli.CommandLine.Option;
  * after an interruption rewrites the same files rather than adding copies.
  */
 @Command(
+        mixinStandardHelpOptions = true,
         name = "fetch",
         description = {
-            "Download a folder's messages as .eml files (or message JSON), resumable: run it again and it",
-            "continues where it stopped, fetching only what is new. The state is kept in DIR/" + FetchState.FILE + "."
+            "Download a folder's messages as .eml files (or message JSON), resumably.",
+            "Run it again and it continues where it stopped, fetching only what is new (the state is kept in DIR/"
+                    + FetchState.FILE + ")."
         })
 final class FetchCommand extends CliCommand {
     /** SyncFolderItems page size: a smaller page than Exchange's 512 saves the state more often. */

@@ -8,7 +8,10 @@ import java.util.List;
 import picocli.CommandLine.Command;
 
 /** {@code mailbridge folders}: the mailbox's mail folders as a tree, with message counts. */
-@Command(name = "folders", description = "List the mailbox's mail folders as a tree, with message and unread counts.")
+@Command(
+        mixinStandardHelpOptions = true,
+        name = "folders",
+        description = "List the mailbox's mail folders as a tree, with message and unread counts.")
 final class FoldersCommand extends CliCommand {
     @Override
     int run(CliState state, Output out) {

@@ -25,6 +25,7 @@ import picocli.CommandLine.Option;
 
 /** {@code mailbridge login}: saves a profile (a connection and its mailbox) and signs it in. */
 @Command(
+        mixinStandardHelpOptions = true,
         name = "login",
         description = {
             "Sign in to a mailbox and save it as a profile (secrets and tokens encrypted at rest).",

@@ -7,6 +7,7 @@ import picocli.CommandLine.Option;
 
 /** {@code mailbridge logout}: forgets a profile with its secrets and tokens. */
 @Command(
+        mixinStandardHelpOptions = true,
         name = "logout",
         description = "Forget a profile: its settings, secret or password and tokens are deleted from this machine.")
 final class LogoutCommand extends CliCommand {

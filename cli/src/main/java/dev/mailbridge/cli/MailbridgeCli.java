@@ -79,6 +79,8 @@ public final class MailbridgeCli implements Runnable {
         MailbridgeCli root = new MailbridgeCli(environment);
         CommandLine cl = new CommandLine(root);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        // "@FILE" is send's own (a body read from a file), not picocli's argument files.
+        cl.setExpandAtFiles(false);
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             Problem p = Problem.of(ex);
             new Output(cmd.getOut(), cmd.getErr(), root.json).problem(p);

@@ -8,7 +8,10 @@ import java.util.Optional;
 import picocli.CommandLine.Command;
 
 /** {@code mailbridge profiles}: the saved sign-ins, the default one marked. */
-@Command(name = "profiles", description = "List the saved profiles (the default one is marked with *).")
+@Command(
+        mixinStandardHelpOptions = true,
+        name = "profiles",
+        description = "List the saved profiles (the default one is marked with *).")
 final class ProfilesCommand extends CliCommand {
     @Override
     int run(CliState state, Output out) {

@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
 
 /** {@code mailbridge send}: a message from the profile's mailbox, composed or raw MIME, through core's MailSender. */
 @Command(
+        mixinStandardHelpOptions = true,
         name = "send",
         description = {
             "Send a message from the profile's mailbox (a copy is kept in Sent Items).",
@@ -33,13 +34,13 @@ final class SendCommand extends CliCommand {
                 description = "Recipients (repeat or comma-separate).")
         List<String> to = new ArrayList<>();
 
-        @Option(names = "--cc", paramLabel = "ADDRESS", split = ",")
+        @Option(names = "--cc", paramLabel = "ADDRESS", split = ",", description = "Copy to (repeatable).")
         List<String> cc = new ArrayList<>();
 
-        @Option(names = "--bcc", paramLabel = "ADDRESS", split = ",")
+        @Option(names = "--bcc", paramLabel = "ADDRESS", split = ",", description = "Blind copy to (repeatable).")
         List<String> bcc = new ArrayList<>();
 
-        @Option(names = "--subject", paramLabel = "TEXT")
+        @Option(names = "--subject", paramLabel = "TEXT", description = "The subject line.")
         String subject;
 
         @Option(names = "--text", paramLabel = "TEXT", description = "The plain-text body (@FILE reads a file).")

@@ -38,10 +38,11 @@ import picocli.CommandLine.Option;
  * Notifications are hints: each item is read with GetItem before it is shown, once.
  */
 @Command(
+        mixinStandardHelpOptions = true,
         name = "watch",
         description = {
-            "Print each new message in a folder as it arrives (streaming notifications; polling where Exchange",
-            "has none). --json prints one JSON object per line. Ctrl-C stops."
+            "Print each new message in a folder as it arrives; Ctrl-C stops.",
+            "Streaming notifications, or polling where Exchange has none. --json prints one JSON object per line."
         })
 final class WatchCommand extends CliCommand {
     private static final DateTimeFormatter TIME =

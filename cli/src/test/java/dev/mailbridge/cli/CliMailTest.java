@@ -183,7 +183,9 @@ class CliMailTest {
     @Test
     void watchPrintsEachNewMessageAsItArrives() throws Exception {
         Cli.Running watch = cli.start("watch", "--folder", "Inbox", "--json", "--max", "2");
-        assertThat(watch.awaitJson("event", "watching", Duration.ofSeconds(30)).path("mode").asText())
+        assertThat(watch.awaitJson("event", "watching", Duration.ofSeconds(30))
+                        .path("mode")
+                        .asText())
                 .isEqualTo("streaming");
         deliver(address, "first while watching");
         watch.awaitJson("subject", "first while watching", Duration.ofSeconds(30));
@@ -215,6 +217,8 @@ class CliMailTest {
         String to = newMailbox("to");
         Path attachment = work.resolve("invoice.txt");
         Files.writeString(attachment, "Invoice 42");
+        Path body = work.resolve("body.txt");
+        Files.writeString(body, "Body text from a file");
         Cli.Result sent = cli.run(
                 "send",
                 "--to",
@@ -222,14 +226,21 @@ class CliMailTest {
                 "--subject",
                 "Hello from the CLI",
                 "--text",
-                "Body text",
+                "@" + body,
                 "--attach",
                 attachment.toString(),
                 "--json");
         assertThat(sent.exit()).as(sent.toString()).isZero();
         assertThat(sent.json().path("messageId").asText()).startsWith("<mb.");
-        assertThat(inbox(to).path("subjects").findValuesAsText("subjects")).isEmpty();
         assertThat(inbox(to).path("subjects").toString()).contains("Hello from the CLI");
+
+        // The copy in Sent Items, fetched with the CLI: the body from the file, the attachment.
+        Path sentItems = work.resolve("sent");
+        assertThat(cli.run("fetch", "--folder", "Sent Items", "--out", sentItems.toString())
+                        .exit())
+                .isZero();
+        assertThat(Files.readString(files(sentItems, ".eml").get(0)))
+                .contains("Body text from a file", "invoice.txt", "X-Mailbridge-Sent");
 
         String raw = "From: " + address + "\r\nTo: " + to + "\r\nSubject: Raw from stdin\r\n\r\nRaw body\r\n";
         Cli.Result rawSent = cli.runWithInput(raw, "send", "--raw", "-");

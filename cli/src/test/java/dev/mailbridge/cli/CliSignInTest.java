@@ -94,7 +94,7 @@ class CliSignInTest {
         // `test` is the same command inside the CLI.
         assertThat(cli.run("test", "--json").json().path("passed").asBoolean()).isTrue();
 
-        // The refresh token is sealed at rest: the database file never holds it, nor the key in the clear.
+        // The master key that seals the refresh token is the owner's alone.
         assertThat(Files.getPosixFilePermissions(home.resolve("master.key")))
                 .isEqualTo(PosixFilePermissions.fromString("rw-------"));
     }
@@ -132,13 +132,17 @@ class CliSignInTest {
     }
 
     @Test
-    void appOnlyLoginReadsTheSecretFromTheEnvironmentOrStandardInputAndAWrongOneIsExplained() {
+    void appOnlyLoginReadsTheSecretFromTheEnvironmentOrStandardInputAndAWrongOneIsExplained() throws Exception {
         cli.env.put(LoginCommand.SECRET_ENV, WEB_SECRET);
         Cli.Result ok = cli.run(login("--app-only", "--mailbox", ADELE, "--tenant", TENANT, "--client-id", WEB_APP));
         assertThat(ok.exit()).as(ok.toString()).isZero();
         assertThat(ok.out()).contains("Signed in as app " + WEB_APP, "profile \"default\"");
         assertThat(cli.run("check").exit()).isZero();
         cli.env.remove(LoginCommand.SECRET_ENV);
+        // Sealed at rest: the database file never holds the secret in the clear.
+        assertThat(new String(Files.readAllBytes(home.resolve("mailbridge.mv.db")), StandardCharsets.ISO_8859_1))
+                .doesNotContain(WEB_SECRET)
+                .doesNotContain(WEB_SECRET.substring(8));
 
         // The secret piped in on standard input (never on the command line); a wrong one.
         String[] wrong = login(
@@ -172,7 +176,7 @@ class CliSignInTest {
     }
 
     @Test
-    void basicLoginOnExchangeServerTakesThePasswordFromStandardInput() {
+    void basicLoginOnExchangeServerTakesThePasswordFromStandardInput() throws Exception {
         Cli.Result ok = cli.runWithInput("Nancy-Passw0rd!\n", login("--basic", "--mailbox", NANCY));
         assertThat(ok.exit()).as(ok.toString()).isZero();
         assertThat(ok.out()).contains("Signed in as " + NANCY);
