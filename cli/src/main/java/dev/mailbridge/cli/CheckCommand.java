@@ -66,7 +66,7 @@ final class CheckCommand extends CliCommand {
                 return ExitCodes.AUTH;
             }
             return switch (s.name()) {
-                case "Settings" -> ExitCodes.USAGE;
+                case "Settings" -> s.message().contains("not authorized") ? ExitCodes.AUTH : ExitCodes.USAGE;
                 case "EWS host", "TLS" -> ExitCodes.CONNECTION;
                 case "Sign-in" -> ExitCodes.AUTH;
                 default ->

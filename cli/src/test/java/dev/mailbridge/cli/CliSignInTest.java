@@ -176,6 +176,31 @@ class CliSignInTest {
     }
 
     @Test
+    void appOnlyLoginWithACertificate() throws Exception {
+        JsonNode app = emulator.describe().path("tenants").get(0).path("apps").get(0);
+        assertThat(app.path("clientId").asText()).isEqualTo(WEB_APP);
+        JsonNode cert = app.path("certificates").get(0);
+        Path pem = home.resolveSibling(home.getFileName() + "-app.pem");
+        Files.writeString(
+                pem,
+                Files.readString(Path.of(cert.path("privateKeyPem").asText()))
+                        + Files.readString(Path.of(cert.path("certificatePem").asText())));
+        Cli.Result ok = cli.run(login(
+                "--app-only",
+                "--mailbox",
+                ADELE,
+                "--tenant",
+                TENANT,
+                "--client-id",
+                WEB_APP,
+                "--certificate",
+                pem.toString()));
+        assertThat(ok.exit()).as(ok.toString()).isZero();
+        assertThat(cli.run("check", "--json").json().path("passed").asBoolean()).isTrue();
+        Files.delete(pem);
+    }
+
+    @Test
     void basicLoginOnExchangeServerTakesThePasswordFromStandardInput() throws Exception {
         Cli.Result ok = cli.runWithInput("Nancy-Passw0rd!\n", login("--basic", "--mailbox", NANCY));
         assertThat(ok.exit()).as(ok.toString()).isZero();
