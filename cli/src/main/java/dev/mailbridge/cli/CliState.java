@@ -19,7 +19,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -169,10 +168,6 @@ final class CliState implements AutoCloseable {
                 "There are " + all.size() + " profiles and none is the default.",
                 "Name one with --profile ("
                         + String.join(", ", all.stream().map(Profile::name).toList()) + ").");
-    }
-
-    static String normalise(String profile) {
-        return profile.strip().toLowerCase(Locale.ROOT);
     }
 
     @Override

@@ -180,31 +180,39 @@ final class LoginCommand extends CliCommand {
                 .create(org, settings, CliState.ACTOR)
                 .id();
         Mailbox m = state.services().connections().addMailbox(connection, address, Optional.empty(), CliState.ACTOR);
-        state.setDefault(name);
 
         String signedInAs;
         String how;
-        if (signIn == SignInMode.OAUTH_APP_ONLY) {
-            signedInAs = state.services()
-                    .authorizations()
-                    .authorizeAppOnly(m.id(), CliState.ACTOR)
-                    .signedInAs();
-            how = "app-only";
-        } else if (!signIn.oauth()) {
-            TestReport report = state.services().tester().test(m.id(), CliState.ACTOR);
-            if (!report.passed()) {
-                CheckCommand.print(report, out);
-                return CheckCommand.exitCode(report);
+        try {
+            if (signIn == SignInMode.OAUTH_APP_ONLY) {
+                signedInAs = state.services()
+                        .authorizations()
+                        .authorizeAppOnly(m.id(), CliState.ACTOR)
+                        .signedInAs();
+                how = "app-only";
+            } else if (!signIn.oauth()) {
+                TestReport report = state.services().tester().test(m.id(), CliState.ACTOR);
+                if (!report.passed()) {
+                    CheckCommand.print(report, out);
+                    out.note(kept(name));
+                    return CheckCommand.exitCode(report);
+                }
+                signedInAs = settings.username().orElse(address);
+                how = "basic";
+            } else if (useBrowser()) {
+                signedInAs =
+                        new BrowserSignIn(state, out, port, !noOpen).signIn(m).signedInAs();
+                how = "browser";
+            } else {
+                signedInAs = deviceCode(state, out, m);
+                how = "device-code";
             }
-            signedInAs = settings.username().orElse(address);
-            how = "basic";
-        } else if (useBrowser()) {
-            signedInAs = new BrowserSignIn(state, out, port, !noOpen).signIn(m).signedInAs();
-            how = "browser";
-        } else {
-            signedInAs = deviceCode(state, out, m);
-            how = "device-code";
+        } catch (RuntimeException e) {
+            Problem p = Problem.of(e);
+            throw new CliException(p.exitCode(), p.message(), p.fix() + " " + kept(name), p.code());
         }
+        // Only a profile that signed in becomes the one commands use without --profile.
+        state.setDefault(name);
 
         ObjectNode json = Output.object();
         json.put("profile", name);
@@ -215,6 +223,13 @@ final class LoginCommand extends CliCommand {
         out.json(json);
         out.line("Signed in as " + signedInAs + "; profile \"" + name + "\" saved for " + address + ".");
         return ExitCodes.OK;
+    }
+
+    /** A failed sign-in keeps what was entered, so that check can show each step. */
+    private static String kept(String name) {
+        return "The profile \"" + name + "\" was saved as entered but is not signed in: mailbridge check --profile "
+                + name + " shows each step; log in again to replace it, or mailbridge logout --profile " + name
+                + " to remove it.";
     }
 
     private SignInMode signInMode() {

@@ -48,7 +48,8 @@ record Problem(String message, String fix, Optional<String> code, int exitCode) 
         }
         if (t instanceof ValidationException e) {
             String text = e.errors().stream().map(Problem::field).collect(Collectors.joining("; "));
-            return new Problem(text, "Correct the options named and run the command again.", Optional.empty(), 1);
+            return new Problem(
+                    text, "Correct the options named and run the command again.", Optional.empty(), ExitCodes.USAGE);
         }
         if (t instanceof AuthorizationFailure e) {
             return new Problem(e.getMessage(), e.fix(), e.code(), ExitCodes.AUTH);

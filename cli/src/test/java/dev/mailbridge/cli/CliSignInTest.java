@@ -151,6 +151,7 @@ class CliSignInTest {
         assertThat(refused.exit()).as(refused.toString()).isEqualTo(ExitCodes.AUTH);
         assertThat(refused.err()).contains("AADSTS7000215", "What to do:").doesNotContain("not.the.right.secret");
         assertThat(refused.err()).doesNotContain("Exception", "\tat ");
+        assertThat(refused.err()).contains("mailbridge check --profile wrong");
 
         Cli.Result check = cli.run("check", "--profile", "wrong");
         assertThat(check.exit()).as(check.toString()).isEqualTo(ExitCodes.AUTH);
@@ -159,12 +160,15 @@ class CliSignInTest {
         assertThat(json.path("passed").asBoolean()).isFalse();
         assertThat(json.path("exitCode").asInt()).isEqualTo(ExitCodes.AUTH);
 
-        // Two profiles: the last one logged in is the default; both are listed.
+        // Two profiles, both listed; the one that signed in stays the default.
         JsonNode profiles = cli.run("profiles", "--json").json();
         assertThat(profiles).hasSize(2);
         assertThat(profiles.findValuesAsText("profile")).containsExactly("default", "wrong");
-        assertThat(profiles.get(1).path("default").asBoolean()).isTrue();
+        assertThat(profiles.get(0).path("default").asBoolean()).isTrue();
+        assertThat(profiles.get(1).path("default").asBoolean()).isFalse();
         assertThat(profiles.get(1).path("mode").asText()).isEqualTo("OAUTH_APP_ONLY");
+        assertThat(profiles.get(1).path("status").asText()).isNotEqualTo("AUTHORIZED");
+        assertThat(cli.run("check").exit()).isZero();
 
         Cli.Result logout = cli.run("logout", "--profile", "wrong");
         assertThat(logout.exit()).isZero();
