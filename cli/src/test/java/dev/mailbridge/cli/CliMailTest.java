@@ -6,11 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.mailbridge.emulator.Emulator;
 import dev.mailbridge.emulator.junit.EmulatorExtension;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,7 +66,9 @@ class CliMailTest {
                 + "\r\nMessage-ID: <" + UUID.randomUUID() + "@example.com>\r\n"
                 + "Content-Type: text/plain; charset=utf-8\r\n\r\nHello, " + subject + ".\r\n";
         HttpResponse<String> r = control(
-                "POST", "/mailboxes/" + enc(to) + "/deliver?folder=inbox", HttpRequest.BodyPublishers.ofString(mime));
+                "POST",
+                "/mailboxes/" + CliSignInTest.enc(to) + "/deliver?folder=inbox",
+                HttpRequest.BodyPublishers.ofString(mime));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     }
 
@@ -84,13 +84,11 @@ class CliMailTest {
     }
 
     JsonNode inbox(String smtp) throws Exception {
-        return Output.JSON.readTree(
-                control("GET", "/mailboxes/" + enc(smtp) + "/folders/inbox", HttpRequest.BodyPublishers.noBody())
-                        .body());
-    }
-
-    static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+        return Output.JSON.readTree(control(
+                        "GET",
+                        "/mailboxes/" + CliSignInTest.enc(smtp) + "/folders/inbox",
+                        HttpRequest.BodyPublishers.noBody())
+                .body());
     }
 
     static List<Path> files(Path dir, String ext) throws Exception {
