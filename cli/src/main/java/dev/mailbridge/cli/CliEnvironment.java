@@ -22,10 +22,29 @@ public record CliEnvironment(Map<String, String> env, InputStream stdin, Optiona
         env = Map.copyOf(env);
     }
 
-    /** The real process: System.getenv, System.in, System.console. */
+    /** The real process: System.getenv, System.in, and the console when it is a terminal. */
     public static CliEnvironment system() {
         Console console = System.console();
-        return new CliEnvironment(System.getenv(), System.in, Optional.ofNullable(console), console != null);
+        boolean terminal = isTerminal(console);
+        return new CliEnvironment(
+                System.getenv(), System.in, terminal ? Optional.of(console) : Optional.empty(), terminal);
+    }
+
+    /**
+     * Since JDK 22 {@code System.console()} is there even when the streams are redirected, and {@code
+     * Console.isTerminal()} (not in Java 21's API, hence reflection) tells; on 21 a console is a terminal.
+     */
+    static boolean isTerminal(Console console) {
+        if (console == null) {
+            return false;
+        }
+        try {
+            return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
+        } catch (NoSuchMethodException e) {
+            return true;
+        } catch (ReflectiveOperationException e) {
+            return false;
+        }
     }
 
     /** A non-interactive environment (no console, no terminal): scripts and tests. */
