@@ -198,16 +198,25 @@ class CliMailTest {
     }
 
     @Test
-    void watchCanPollAndStopsCleanlyWhenInterrupted() throws Exception {
+    void watchFallsBackToPollingAndStopsCleanlyWhenInterrupted() throws Exception {
         deliver(address, "already there");
-        Cli.Running watch = cli.start("watch", "--poll", "--interval", "1");
-        watch.await(s -> s.contains("polling every 1 s"), Duration.ofSeconds(30));
-        deliver(address, "polled");
-        watch.await(s -> s.contains("sender@example.com  polled"), Duration.ofSeconds(30));
-        Cli.Result stopped = watch.interrupt();
-        assertThat(stopped.exit()).isEqualTo(ExitCodes.INTERRUPTED);
-        assertThat(stopped.out()).doesNotContain("already there");
-        assertThat(stopped.err()).doesNotContain("Exception");
+        // Exchange refuses the subscription (ErrorExceededSubscriptionCount): the watch polls instead.
+        HttpResponse<String> limited =
+                control("POST", "/notifications/limits", HttpRequest.BodyPublishers.ofString("{\"subscriptions\":0}"));
+        assertThat(limited.statusCode()).isEqualTo(200);
+        try {
+            Cli.Running watch = cli.start("watch", "--interval", "1");
+            String said = watch.await(s -> s.contains("polling every 1 s"), Duration.ofSeconds(30));
+            assertThat(said).contains("Streaming notifications are not available", "Too many subscriptions");
+            deliver(address, "polled");
+            watch.await(s -> s.contains("sender@example.com  polled"), Duration.ofSeconds(30));
+            Cli.Result stopped = watch.interrupt();
+            assertThat(stopped.exit()).isEqualTo(ExitCodes.INTERRUPTED);
+            assertThat(stopped.out()).doesNotContain("already there");
+            assertThat(stopped.err()).doesNotContain("Exception");
+        } finally {
+            control("POST", "/notifications/reset", HttpRequest.BodyPublishers.noBody());
+        }
     }
 
     @Test
