@@ -1,5 +1,7 @@
 package dev.mailbridge.server;
 
+import dev.mailbridge.core.connect.MailboxServices;
+import dev.mailbridge.core.connect.TokenKeeper;
 import dev.mailbridge.core.deliver.DeliveryWorker;
 import dev.mailbridge.core.model.Mailbox;
 import dev.mailbridge.core.model.MailboxStatus;
@@ -9,6 +11,7 @@ import dev.mailbridge.core.store.NotFoundException;
 import dev.mailbridge.core.store.Stores;
 import dev.mailbridge.core.sync.MailboxSync;
 import dev.mailbridge.core.sync.ReceiveSettings;
+import dev.mailbridge.identity.failure.SignInFailure;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -50,6 +53,7 @@ public class ReceiveScheduler {
     private final Map<UUID, ReentrantLock> locks = new ConcurrentHashMap<>();
 
     private final dev.mailbridge.core.events.MailboxEvents events;
+    private final TokenKeeper tokens;
 
     ReceiveScheduler(
             Stores stores,
@@ -58,8 +62,10 @@ public class ReceiveScheduler {
             ReceivePipeline pipeline,
             DeliveryWorker worker,
             AfterDelivery afterDelivery,
-            dev.mailbridge.core.events.MailboxEvents events) {
+            dev.mailbridge.core.events.MailboxEvents events,
+            MailboxServices services) {
         this.events = events;
+        this.tokens = services.tokens();
         this.stores = stores;
         this.settings = settings;
         this.sync = sync;
@@ -101,6 +107,10 @@ public class ReceiveScheduler {
                 } finally {
                     lock.unlock();
                 }
+            } catch (SignInFailure f) {
+                // flagged and announced as mailbox.auth_failed by run(); not a connection failure
+                log.warn(
+                        "receiving mail for mailbox {} stopped: its sign-in failed: {}", s.mailboxId(), f.getMessage());
             } catch (RuntimeException e) {
                 // MailboxSync recorded it in mailbox_sync.last_error; messages of ours hold no secrets
                 log.warn("receiving mail for mailbox {} failed: {}", s.mailboxId(), describe(e));
@@ -150,7 +160,15 @@ public class ReceiveScheduler {
     }
 
     private MailboxSync.Result run(UUID mailboxId, boolean startFromNow) {
-        MailboxSync.Result r = sync.syncOnce(mailboxId, pipeline, startFromNow);
+        MailboxSync.Result r;
+        try {
+            r = sync.syncOnce(mailboxId, pipeline, startFromNow);
+        } catch (SignInFailure f) {
+            // the token could not be renewed (revoked, lapsed): flag the mailbox and tell the application, as
+            // the token sweep would; polling stops until someone re-authorizes, and the sync state is kept
+            tokens.signInFailed(mailboxId, f);
+            throw f;
+        }
         if (r.newMessages() > 0) {
             worker.wake();
             log.debug("mailbox {}: {} new messages queued", mailboxId, r.newMessages());
