@@ -141,15 +141,16 @@ class ReceiveFaultsTest {
         String mailbox = receiving("throttled");
         deliver(mailbox, "Throttled 1", "Throttled 2");
 
-        // Two ErrorServerBusy faults asking for 700 ms each: the client pauses that long before each retry.
-        emulator().exchange().faults().throttle(2, 700);
+        // ErrorServerBusy asking for 5.5 s, longer than the client's own default (5 s) for when Exchange names
+        // none: a retry before then would show that BackOffMilliseconds was not read.
+        emulator().exchange().faults().throttle(1, 5500);
         long t0 = System.nanoTime();
         Reply first = sync(mailbox).expect(200);
         long waited = System.nanoTime() - t0;
         assertThat(first.get("newMessages").asInt()).isEqualTo(2);
         assertThat(Duration.ofNanos(waited))
                 .as("BackOffMilliseconds honoured")
-                .isGreaterThanOrEqualTo(Duration.ofMillis(1400));
+                .isGreaterThanOrEqualTo(Duration.ofMillis(5500));
 
         // A 503 with Retry-After: 5: waited out within the client's retry budget.
         deliver(mailbox, "Unavailable 1", "Unavailable 2");
