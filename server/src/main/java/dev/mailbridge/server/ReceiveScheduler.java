@@ -107,16 +107,19 @@ public class ReceiveScheduler {
                 } finally {
                     lock.unlock();
                 }
-            } catch (SignInFailure f) {
-                // flagged and announced as mailbox.auth_failed by run(); not a connection failure
-                log.warn(
-                        "receiving mail for mailbox {} stopped: its sign-in failed: {}", s.mailboxId(), f.getMessage());
             } catch (RuntimeException e) {
                 // MailboxSync recorded it in mailbox_sync.last_error; messages of ours hold no secrets
                 log.warn("receiving mail for mailbox {} failed: {}", s.mailboxId(), describe(e));
-                announceFailure(s.mailboxId(), describe(e));
+                if (!(e instanceof SignInFailure) || !flagged(s.mailboxId())) {
+                    announceFailure(s.mailboxId(), describe(e));
+                } // else announced as mailbox.auth_failed when run() flagged it
             }
         }
+    }
+
+    /** Whether the mailbox's sign-in was flagged as needing someone (Revoked, Re-authorization required). */
+    private boolean flagged(UUID mailboxId) {
+        return stores.mailboxes().get(mailboxId).map(m -> !canSync(m.status())).orElse(false);
     }
 
     /** mailbox.connection_failed, once per run of failures (see MailboxEvents). */
@@ -164,8 +167,8 @@ public class ReceiveScheduler {
         try {
             r = sync.syncOnce(mailboxId, pipeline, startFromNow);
         } catch (SignInFailure f) {
-            // the token could not be renewed (revoked, lapsed): flag the mailbox and tell the application, as
-            // the token sweep would; polling stops until someone re-authorizes, and the sync state is kept
+            // the token could not be renewed: when the grant is revoked or lapsed, the mailbox is flagged and the
+            // application told, as by the token sweep; polling waits for re-authorization, the sync state is kept
             tokens.signInFailed(mailboxId, f);
             throw f;
         }

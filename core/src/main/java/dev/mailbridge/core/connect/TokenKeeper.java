@@ -185,13 +185,19 @@ public final class TokenKeeper {
     }
 
     /**
-     * A token for the mailbox could not be had while it was in use (a sync or a send refreshed it on its own,
-     * e.g. after Exchange refused an expired token and the grant had been revoked): flagged as a failed
-     * refresh is, with its status, history entry and announcement.
+     * A token for the mailbox could not be had while it was in use (a sync refreshed it on its own, e.g. after
+     * Exchange refused an expired token and the grant had been revoked). When someone must sign in again
+     * (Revoked, Re-authorization required) the mailbox is flagged as a failed refresh is, with its history
+     * entry and announcement; anything else (Entra unreachable, a wrong secret) is left to the caller's
+     * retries and reporting, so a passing outage does not stop a mailbox. Returns whether it was flagged.
      */
-    public MailboxStatus signInFailed(UUID mailboxId, SignInFailure f) {
+    public boolean signInFailed(UUID mailboxId, SignInFailure f) {
+        if (!SignInFailures.statusFor(f).needsSignIn()) {
+            return false;
+        }
         Mailbox m = mailbox(mailboxId);
-        return flag(m, connection(m.connectionId()), f);
+        flag(m, connection(m.connectionId()), f);
+        return true;
     }
 
     private MailboxStatus flag(Mailbox m, Connection c, SignInFailure f) {
