@@ -47,11 +47,7 @@ class ReceiveFaultsTest {
 
     @DynamicPropertySource
     static void settings(DynamicPropertyRegistry registry) {
-        TestDatabases.Target db = TestDatabases.fresh(TestDatabases.Kind.H2);
-        registry.add("mailbridge.database-url", db::url);
-        String dataDir = TestDatabases.tempDir().toString();
-        registry.add("mailbridge.data-dir", () -> dataDir);
-        registry.add("mailbridge.sweep-initial-delay", () -> "PT24H");
+        ApiJourneys.properties(registry, TestDatabases.Kind.H2); // a fresh database, the public URL Entra knows
         registry.add("mailbridge.poll-initial-delay", () -> "PT24H");
         registry.add("mailbridge.delivery.max-attempts", () -> String.valueOf(MAX_ATTEMPTS));
         registry.add("mailbridge.delivery.retry-base", () -> "PT0.2S");
