@@ -69,12 +69,14 @@ class PipelineBeans {
             DeliveryTargetStore targets,
             WebhookDeliverer webhook,
             RabbitDeliverer rabbit,
-            @Value("${mailbridge.delivery.concurrency:8}") int concurrency) {
+            @Value("${mailbridge.delivery.concurrency:8}") int concurrency,
+            @Value("${mailbridge.delivery.lease:PT2M}") Duration lease) {
+        // the lease is how long a row claimed by a server that died (kill -9) waits before another claims it
         return new DeliveryWorker(
                 outbox,
                 targets,
                 List.of(webhook, rabbit),
-                DeliveryWorker.Options.defaults().withConcurrency(concurrency));
+                DeliveryWorker.Options.defaults().withConcurrency(concurrency).withLease(lease));
     }
 
     @Bean

@@ -1,5 +1,7 @@
 package dev.mailbridge.server;
 
+import dev.mailbridge.core.connect.MailboxServices;
+import dev.mailbridge.core.connect.TokenKeeper;
 import dev.mailbridge.core.deliver.DeliveryWorker;
 import dev.mailbridge.core.model.Mailbox;
 import dev.mailbridge.core.model.MailboxStatus;
@@ -9,6 +11,7 @@ import dev.mailbridge.core.store.NotFoundException;
 import dev.mailbridge.core.store.Stores;
 import dev.mailbridge.core.sync.MailboxSync;
 import dev.mailbridge.core.sync.ReceiveSettings;
+import dev.mailbridge.identity.failure.SignInFailure;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -50,6 +53,7 @@ public class ReceiveScheduler {
     private final Map<UUID, ReentrantLock> locks = new ConcurrentHashMap<>();
 
     private final dev.mailbridge.core.events.MailboxEvents events;
+    private final TokenKeeper tokens;
 
     ReceiveScheduler(
             Stores stores,
@@ -58,8 +62,10 @@ public class ReceiveScheduler {
             ReceivePipeline pipeline,
             DeliveryWorker worker,
             AfterDelivery afterDelivery,
-            dev.mailbridge.core.events.MailboxEvents events) {
+            dev.mailbridge.core.events.MailboxEvents events,
+            MailboxServices services) {
         this.events = events;
+        this.tokens = services.tokens();
         this.stores = stores;
         this.settings = settings;
         this.sync = sync;
@@ -104,9 +110,16 @@ public class ReceiveScheduler {
             } catch (RuntimeException e) {
                 // MailboxSync recorded it in mailbox_sync.last_error; messages of ours hold no secrets
                 log.warn("receiving mail for mailbox {} failed: {}", s.mailboxId(), describe(e));
-                announceFailure(s.mailboxId(), describe(e));
+                if (!(e instanceof SignInFailure) || !flagged(s.mailboxId())) {
+                    announceFailure(s.mailboxId(), describe(e));
+                } // else announced as mailbox.auth_failed when run() flagged it
             }
         }
+    }
+
+    /** Whether the mailbox's sign-in was flagged as needing someone (Revoked, Re-authorization required). */
+    private boolean flagged(UUID mailboxId) {
+        return stores.mailboxes().get(mailboxId).map(m -> !canSync(m.status())).orElse(false);
     }
 
     /** mailbox.connection_failed, once per run of failures (see MailboxEvents). */
@@ -150,7 +163,15 @@ public class ReceiveScheduler {
     }
 
     private MailboxSync.Result run(UUID mailboxId, boolean startFromNow) {
-        MailboxSync.Result r = sync.syncOnce(mailboxId, pipeline, startFromNow);
+        MailboxSync.Result r;
+        try {
+            r = sync.syncOnce(mailboxId, pipeline, startFromNow);
+        } catch (SignInFailure f) {
+            // the token could not be renewed: when the grant is revoked or lapsed, the mailbox is flagged and the
+            // application told, as by the token sweep; polling waits for re-authorization, the sync state is kept
+            tokens.signInFailed(mailboxId, f);
+            throw f;
+        }
         if (r.newMessages() > 0) {
             worker.wake();
             log.debug("mailbox {}: {} new messages queued", mailboxId, r.newMessages());

@@ -219,6 +219,10 @@ public final class ExchangeService implements EmulatorService {
         }
         try {
             serve(request, response, callback, endpoint);
+        } catch (org.eclipse.jetty.io.EofException e) {
+            // the client went away mid-request (killed, or it gave up): nobody is left to answer
+            LOG.debug("EWS client closed the connection on {} before its request was read", path);
+            callback.failed(e);
         } catch (Exception e) {
             LOG.error("EWS emulator failed on {}", path, e);
             send(
