@@ -1,5 +1,6 @@
 package dev.mailbridge.core.store;
 
+import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -23,6 +24,14 @@ public final class TestDatabases {
     public static final String POSTGRES_URL =
             System.getProperty("mailbridge.test.postgres", "jdbc:postgresql://127.0.0.1:5432/test");
     public static final String POSTGRES_USER = System.getProperty("mailbridge.test.postgres.user", "postgres");
+
+    static {
+        // Hikari retires idle connections on its housekeeping pass (every 30 s by default); read once,
+        // when its pool class loads, which is after this class in a test run.
+        if (System.getProperty("com.zaxxer.hikari.housekeeping.periodMs") == null) {
+            System.setProperty("com.zaxxer.hikari.housekeeping.periodMs", "5000");
+        }
+    }
 
     private TestDatabases() {}
 
@@ -54,7 +63,13 @@ public final class TestDatabases {
 
     public static Database open(Kind kind) {
         Target t = fresh(kind);
-        return Database.migrate(Database.pool(t.url(), t.user(), null));
+        HikariDataSource pool = Database.pool(t.url(), t.user(), null);
+        // Tests open a database each and seldom close it: keep no idle connections (and drop idle ones
+        // after Hikari's minimum 10 s), or the pools of one module's run add up to PostgreSQL's
+        // max_connections (100) and a later test is refused with "too many clients already".
+        pool.getHikariConfigMXBean().setMinimumIdle(0);
+        pool.getHikariConfigMXBean().setIdleTimeout(10_000);
+        return Database.migrate(pool);
     }
 
     public static Path tempDir() {
