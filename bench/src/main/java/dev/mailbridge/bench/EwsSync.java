@@ -91,7 +91,7 @@ final class EwsSync {
                   (default 10, every client). GetItem requests in flight (--in-flight, default 4): mailbridge
                   (MimeDownload) and replay; ews-java-api always sends one at a time, as bindToItems does.
                   Clients (default all, in this order, each round): mailbridge, ews-java-api, replay (raw
-                  requests, bodies discarded: the emulator's serving rate). --warmup (default 2) rounds run
+                  requests, bodies discarded: the emulator's serving rate). --warmup (default 5) rounds run
                   first and are not reported (JIT); --rounds (default 5): the median round per client is
                   shown, and the median of the per-round ratios mailbridge / ews-java-api.""";
     }
@@ -100,7 +100,7 @@ final class EwsSync {
         int messages = 20_000;
         int batch = 10;
         int inFlight = 4;
-        int warmup = 2;
+        int warmup = 5;
         int rounds = 5;
         List<String> clients = CLIENTS;
         Path out = null;

@@ -12,9 +12,14 @@ class EwsSyncTest {
         // 30 messages in batches of 7, 3 in flight: a short last batch; run() fails unless each client got
         // all 30.
         String report = EwsSync.run(
-                EwsSync.parse(new String[] {"--messages", "30", "--batch", "7", "--in-flight", "3", "--rounds", "1"}),
+                EwsSync.parse(new String[] {
+                    "--messages", "30", "--batch", "7", "--in-flight", "3", "--warmup", "1", "--rounds", "1"
+                }),
                 new String[0]);
-        assertThat(report).contains("| mailbridge |", "| ews-java-api |", "| replay |");
+        assertThat(report)
+                .contains("| mailbridge |", "| ews-java-api |", "| replay |")
+                .contains("1 warm-up and 1 measured round(s)")
+                .containsPattern("mailbridge / ews-java-api, msg/s in the same round: [0-9.]+x; median [0-9.]+x");
     }
 
     @Test
@@ -23,6 +28,10 @@ class EwsSyncTest {
         assertThat(o.messages()).isEqualTo(20_000);
         assertThat(o.batch()).isEqualTo(10);
         assertThat(o.inFlight()).isEqualTo(4);
+        assertThat(o.warmup()).isEqualTo(5);
+        assertThat(o.rounds()).isEqualTo(5);
+        assertThatThrownBy(() -> EwsSync.parse(new String[] {"--warmup", "-1"}))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThat(EwsSync.parse(new String[] {"--help"})).isNull();
         assertThatThrownBy(() -> EwsSync.parse(new String[] {"--clients", "outlook"}))
                 .isInstanceOf(IllegalArgumentException.class);
