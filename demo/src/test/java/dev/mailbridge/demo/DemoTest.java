@@ -8,6 +8,7 @@ import dev.mailbridge.core.model.Mailbox;
 import dev.mailbridge.core.model.MailboxStatus;
 import dev.mailbridge.core.model.SignInMode;
 import dev.mailbridge.core.sync.ReceiveSettings;
+import dev.mailbridge.emulator.junit.SignInBrowser;
 import dev.mailbridge.server.web.HomeGuide;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -45,8 +47,10 @@ class DemoTest {
     @Test
     void startsSeededSampleMailReachesTheInspectorAndARestartKeepsTheData() throws Exception {
         int port = freePort();
+        // The same emulator port for both starts, as ./mailbridge demo's 8443: the seeded connections name it.
+        int emulatorPort = freePort();
         long eventsBefore;
-        try (DemoMain.Running demo = DemoMain.start(state, port, 0, Duration.ofSeconds(1))) {
+        try (DemoMain.Running demo = DemoMain.start(state, port, emulatorPort, Duration.ofSeconds(1))) {
             assertThat(get(port, "/login").statusCode()).isEqualTo(200);
             assertThat(get(port, "/demo/inbox").statusCode())
                     .as("the inspector page is for signed-in administrators")
@@ -121,10 +125,23 @@ class DemoTest {
             waitFor("the reply's message.sent event", () -> inspector.any("message.sent"));
             assertThat(guide.steps()).extracting(HomeGuide.Step::done).containsExactly(false, false, true, true);
             eventsBefore = inspector.events().size();
+
+            // Step 1 and 2 as the visitor does them: Authorize (the emulator's sign-in page), Test Connection.
+            UUID adele = stores.mailboxes().list(delegated.id()).getFirst().id();
+            String callback = "http://localhost:" + port + "/oauth2/callback";
+            var redirect = services.authorizations().start(adele, URI.create(callback), "admin");
+            var outcome = new SignInBrowser(demo.emulator().sslContext())
+                    .signIn(
+                            redirect.authorizationUrl(),
+                            callback,
+                            SignInBrowser.Person.of(SampleMail.ADELE, DemoMain.ADELE_PASSWORD));
+            services.authorizations().complete(outcome.params());
+            assertThat(services.tester().test(adele, "admin").passed()).isTrue();
+            assertThat(guide.steps()).extracting(HomeGuide.Step::done).containsExactly(true, true, true, true);
         }
 
         // Ctrl-C and again: the same organisations, target and inspector history.
-        try (DemoMain.Running again = DemoMain.start(state, port, 0, Duration.ZERO)) {
+        try (DemoMain.Running again = DemoMain.start(state, port, emulatorPort, Duration.ZERO)) {
             var stores = again.server().getBean(MailboxServices.class).stores();
             assertThat(stores.organisations().list()).hasSize(2);
             assertThat(stores.connections().all()).hasSize(SignInMode.values().length);
@@ -133,6 +150,18 @@ class DemoTest {
                     .hasSize(1);
             assertThat(again.server().getBean(WebhookInspector.class).events())
                     .hasSizeGreaterThanOrEqualTo((int) eventsBefore);
+            // The emulator kept Adele's refresh token: her mailbox still signs in, no new Authorize needed.
+            var services = again.server().getBean(MailboxServices.class);
+            var adele = stores.mailboxes().all().stream()
+                    .filter(m -> stores.connections()
+                                    .get(m.connectionId())
+                                    .orElseThrow()
+                                    .signInMode()
+                            == SignInMode.OAUTH_DELEGATED)
+                    .findFirst()
+                    .orElseThrow();
+            var report = services.tester().test(adele.id(), "admin");
+            assertThat(report.passed()).as(report.steps().toString()).isTrue();
         }
     }
 

@@ -207,6 +207,9 @@ public final class Emulator implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        if (!temporaryState) {
+            entra.saveRefreshTokens();
+        }
         if (temporaryState) {
             try (Stream<Path> files = Files.walk(stateDir)) {
                 files.sorted(Comparator.reverseOrder())
