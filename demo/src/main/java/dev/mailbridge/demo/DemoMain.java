@@ -68,7 +68,18 @@ public final class DemoMain {
             System.exit(2);
             return;
         }
-        Running demo = start(root, port, emulatorPort, trickle);
+        Running demo;
+        try {
+            demo = start(root, port, emulatorPort, trickle);
+        } catch (RuntimeException e) {
+            System.err.println("mailbridge demo: it could not start: " + rootMessage(e));
+            System.err.println("  If a port is in use (" + port + " for Mailbridge, " + emulatorPort + " to "
+                    + (emulatorPort + 3) + " for the emulator), stop what holds it or choose others:"
+                    + " MAILBRIDGE_JAVA_OPTS=\"-Dmailbridge.demo.port=" + (port + 1)
+                    + " -Dmailbridge.demo.emulator-port=" + (emulatorPort + 10) + "\"" + " ./mailbridge demo");
+            System.exit(1);
+            return;
+        }
         // One hook, so the order holds: sample mail, then the server (deliveries in flight finish), then the emulator.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             demo.close();
@@ -86,6 +97,14 @@ public final class DemoMain {
                 + "=PT20S sets it, 0 turns it off)");
         System.out.println("  State:       " + root.toAbsolutePath() + "   (delete it to start over)");
         System.out.println("Press Ctrl-C to stop.");
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 
     /** {@link #start(Path, int, int, Duration)} without sample mail. */
