@@ -165,7 +165,13 @@ public final class WebhookInspector {
             return;
         }
         try {
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            if (lines.size() > 2 * KEEP) {
+                // Only the last KEEP are shown: keep the file from growing run after run.
+                lines = new ArrayList<>(lines.subList(lines.size() - KEEP, lines.size()));
+                Files.write(file, lines, StandardCharsets.UTF_8);
+            }
+            for (String line : lines) {
                 if (line.isBlank()) {
                     continue;
                 }
