@@ -1,9 +1,15 @@
 package dev.mailbridge.demo;
 
 import dev.mailbridge.core.connect.MailboxServices;
+import dev.mailbridge.core.deliver.DeliveryTargetStore;
+import dev.mailbridge.core.deliver.WebhookSignature;
+import dev.mailbridge.core.model.Connection;
 import dev.mailbridge.core.model.ConnectionSettings;
+import dev.mailbridge.core.model.Mailbox;
+import dev.mailbridge.core.model.MailboxStatus;
 import dev.mailbridge.core.model.SignInMode;
 import dev.mailbridge.core.model.User;
+import dev.mailbridge.core.sync.ReceiveSettings;
 import dev.mailbridge.emulator.Emulator;
 import dev.mailbridge.emulator.EmulatorOptions;
 import dev.mailbridge.identity.Secret;
@@ -13,9 +19,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
-import org.springframework.boot.SpringApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -30,12 +37,20 @@ public final class DemoMain {
 
     static final String ADMIN_PASSWORD = "mailbridge-demo";
 
+    /** The emulator's default configuration gives Adele this password. */
+    static final String ADELE_PASSWORD = "Adele-Passw0rd!";
+
+    /** The demo's receiving mailboxes are polled this often (the server's default is 30 s). */
+    static final String POLL_INTERVAL = "PT5S";
+
     private DemoMain() {}
 
-    /** The running demo: close it to stop both. */
-    public record Running(Emulator emulator, ConfigurableApplicationContext server) implements AutoCloseable {
+    /** The running demo: close it to stop the sample mail, the server and the emulator, in that order. */
+    public record Running(Emulator emulator, ConfigurableApplicationContext server, Trickle trickle)
+            implements AutoCloseable {
         @Override
         public void close() {
+            trickle.close();
             server.close();
             emulator.close();
         }
@@ -45,20 +60,63 @@ public final class DemoMain {
         Path root = Path.of(args.length > 0 ? args[0] : ".mailbridge/demo");
         int port = Integer.parseInt(System.getProperty("mailbridge.demo.port", "8080"));
         int emulatorPort = Integer.parseInt(System.getProperty("mailbridge.demo.emulator-port", "8443"));
-        Running demo = start(root, port, emulatorPort);
-        Runtime.getRuntime().addShutdownHook(new Thread(demo::close));
+        Duration trickle;
+        try {
+            trickle = Trickle.parse(System.getProperty("mailbridge.demo.trickle", System.getenv(Trickle.ENV)));
+        } catch (IllegalArgumentException e) {
+            System.err.println("mailbridge demo: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Running demo;
+        try {
+            demo = start(root, port, emulatorPort, trickle);
+        } catch (RuntimeException e) {
+            System.err.println("mailbridge demo: it could not start: " + rootMessage(e));
+            System.err.println("  If a port is in use (" + port + " for Mailbridge, " + emulatorPort + " to "
+                    + (emulatorPort + 3) + " for the emulator), stop what holds it or choose others:"
+                    + " MAILBRIDGE_JAVA_OPTS=\"-Dmailbridge.demo.port=" + (port + 1)
+                    + " -Dmailbridge.demo.emulator-port=" + (emulatorPort + 10) + "\"" + " ./mailbridge demo");
+            System.exit(1);
+            return;
+        }
+        // One hook, so the order holds: sample mail, then the server (deliveries in flight finish), then the emulator.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            demo.close();
+            System.out.println("Mailbridge demo stopped; its data is kept in " + root.toAbsolutePath() + ".");
+        }));
         System.out.println();
         System.out.println("Mailbridge demo is running.");
-        System.out.println(
-                "  Mailbridge:  http://localhost:" + port + "   (sign in as " + ADMIN + " / " + ADMIN_PASSWORD + ")");
-        System.out.println("  Emulator:    " + demo.emulator().loginUrl()
-                + "   (mailbox sign-in: adele.vance@contoso.onmicrosoft.com / Adele-Passw0rd!)");
+        System.out.println("  Open:        http://localhost:" + port + "   (sign in as " + ADMIN + " / "
+                + ADMIN_PASSWORD + "; the home page guides you)");
+        System.out.println("  Emulator:    " + demo.emulator().loginUrl() + "   (mailbox sign-in: " + SampleMail.ADELE
+                + " / " + ADELE_PASSWORD + ")");
+        System.out.println("  Inspector:   http://localhost:" + port + "/demo/inbox   (the webhook events, signed)");
+        System.out.println("  Sample mail: "
+                + (trickle.isZero() ? "off" : "every " + trickle.toSeconds() + " s") + "   (" + Trickle.ENV
+                + "=PT20S sets it, 0 turns it off)");
         System.out.println("  State:       " + root.toAbsolutePath() + "   (delete it to start over)");
         System.out.println("Press Ctrl-C to stop.");
     }
 
-    /** Starts the emulator and the server (port 0 = a free one for the emulator), seeded on first start. */
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    }
+
+    /** {@link #start(Path, int, int, Duration)} without sample mail. */
     public static Running start(Path root, int port, int emulatorPort) throws IOException {
+        return start(root, port, emulatorPort, Duration.ZERO);
+    }
+
+    /**
+     * Starts the emulator and the server (port 0 = a free one for the emulator), seeded on first start,
+     * ready on every start (see {@link #prepare}), and the sample mail every {@code trickle} (zero: none).
+     */
+    public static Running start(Path root, int port, int emulatorPort, Duration trickle) throws IOException {
         Emulator emulator = Emulator.start(EmulatorOptions.builder()
                 .httpsPort(emulatorPort)
                 .stateDir(root.resolve("emulator"))
@@ -66,16 +124,77 @@ public final class DemoMain {
         try {
             emulator.writeDescribe(root.resolve("emulator.json"));
             registerRedirectUri(emulator, "http://localhost:" + port + "/oauth2/callback");
-            ConfigurableApplicationContext server = SpringApplication.run(
-                    MailbridgeServer.class,
-                    "--mailbridge.data-dir=" + root.resolve("server"),
-                    "--mailbridge.public-base-url=http://localhost:" + port,
-                    "--server.port=" + port);
-            seed(server, emulator);
-            return new Running(emulator, server);
+            DemoWeb.Options options = new DemoWeb.Options(root, trickle);
+            ConfigurableApplicationContext server = new SpringApplicationBuilder(MailbridgeServer.class, DemoWeb.class)
+                    .initializers(c -> c.getBeanFactory().registerSingleton("demoOptions", options))
+                    .registerShutdownHook(false) // the demo's hook closes it, in order
+                    .run(
+                            "--mailbridge.data-dir=" + root.resolve("server"),
+                            "--mailbridge.public-base-url=http://localhost:" + port,
+                            "--mailbridge.poll-interval=" + POLL_INTERVAL,
+                            "--mailbridge.poll-initial-delay=PT2S",
+                            "--server.port=" + port);
+            try {
+                seed(server, emulator);
+                prepare(server, port);
+                return new Running(emulator, server, Trickle.start(emulator, trickle));
+            } catch (RuntimeException | IOException e) {
+                server.close();
+                throw e;
+            }
         } catch (RuntimeException | IOException e) {
             emulator.close();
             throw e;
+        }
+    }
+
+    /**
+     * Every start (the emulator keeps its mailboxes and sign-ins in memory): the app-only mailbox authorized,
+     * the Basic ones tested (green), receiving on for Adele's delegated mailbox and Nancy's Basic one, and the
+     * webhook inspector as the delivery target, at this start's port. A Graph connection joins here when the
+     * emulator speaks Graph.
+     */
+    static void prepare(ConfigurableApplicationContext server, int port) {
+        MailboxServices services = server.getBean(MailboxServices.class);
+        ReceiveSettings receive = server.getBean(ReceiveSettings.class);
+        var stores = services.stores();
+        for (Connection c : stores.connections().all()) {
+            for (Mailbox m : stores.mailboxes().list(c.id())) {
+                switch (c.signInMode()) {
+                    case OAUTH_APP_ONLY -> {
+                        if (m.status() != MailboxStatus.AUTHORIZED) {
+                            quietly(() -> services.authorizations().authorizeAppOnly(m.id(), "demo"));
+                        }
+                    }
+                    case BASIC, BASIC_IMPERSONATED ->
+                        quietly(() -> services.tester().test(m.id(), "demo"));
+                    default -> {}
+                }
+                boolean receives = c.signInMode() == SignInMode.OAUTH_DELEGATED || c.signInMode() == SignInMode.BASIC;
+                if (receives && receive.get(m.id()).isEmpty()) {
+                    receive.put(m.id(), true, false);
+                }
+            }
+        }
+        DeliveryTargetStore targets = server.getBean(DeliveryTargetStore.class);
+        String url = "http://localhost:" + port + WebhookInspector.PATH;
+        var existing = server.getBean(WebhookInspector.class).target();
+        if (existing.isPresent() && !existing.get().url().equals(url)) {
+            targets.delete(existing.get().id()); // another port than last time
+            existing = java.util.Optional.empty();
+        }
+        if (existing.isEmpty()) {
+            targets.create(DeliveryTargetStore.Settings.webhook(
+                    WebhookInspector.TARGET_NAME, url, Secret.of(WebhookSignature.newSecret())));
+        }
+    }
+
+    /** A step of {@link #prepare} that fails is shown on its mailbox page; the demo starts anyway. */
+    private static void quietly(Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            System.err.println("mailbridge demo: " + e.getMessage());
         }
     }
 

@@ -229,6 +229,9 @@ public final class Emulator implements AutoCloseable {
     public void close() {
         server.close();
         graph.close();
+        if (!temporaryState) {
+            entra.saveRefreshTokens();
+        }
         if (temporaryState) {
             try (Stream<Path> files = Files.walk(stateDir)) {
                 files.sorted(Comparator.reverseOrder())

@@ -13,10 +13,12 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param dataDir where the embedded database and the key file live
  * @param databaseUrl a JDBC URL; empty for the embedded H2 database, {@code jdbc:postgresql://...} for
  *     PostgreSQL
+ * @param databaseUser the database user (PostgreSQL); empty for the embedded database
+ * @param databasePassword the database user's password (PostgreSQL)
  * @param publicBaseUrl the address people and Microsoft's sign-in reach this server at; the OAuth
  *     redirect URI to register in Entra is this plus {@code /oauth2/callback}
  * @param refreshEvery how long a delegated mailbox may stay unrefreshed before the scheduler refreshes it
- * @param sweepInterval how often the scheduler looks
+ * @param sweepInterval how often the token scheduler looks for mailboxes to refresh and flags what cannot be refreshed
  */
 @ConfigurationProperties("mailbridge")
 public record ServerSettings(

@@ -31,6 +31,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class EntraService implements EmulatorService {
     private static final Logger LOG = LoggerFactory.getLogger(EntraService.class);
+    static final String REFRESH_TOKENS = "refresh-tokens.json";
     /** Larger bodies are refused; Entra's own limits are lower for most parameters. */
     static final int MAX_BODY = 1 << 20;
 
@@ -61,13 +62,30 @@ public final class EntraService implements EmulatorService {
         JsonNode settings = config.path("entra");
         try {
             SigningKeys keys = SigningKeys.loadOrCreate(directory.generatedDir(), clock.instant());
-            return new EntraService(new EntraContext(
+            EntraService service = new EntraService(new EntraContext(
                     directory,
                     keys,
                     settings.path("deviceCodeInterval").asInt(5),
                     settings.path("deviceCodeExpiresIn").asInt(900)));
+            service.ctx.grants.loadRefreshTokens(directory.generatedDir().resolve(REFRESH_TOKENS));
+            return service;
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot load or create the Entra signing key", e);
+        }
+    }
+
+    /**
+     * Keeps the refresh tokens issued so far in the state folder ({@value #REFRESH_TOKENS}), read back at the
+     * next start: a client that stored one (the demo's server) keeps working across restarts, as with Entra.
+     * The emulator calls it when it stops.
+     */
+    public void saveRefreshTokens() {
+        synchronized (ctx.directory) {
+            try {
+                ctx.grants.saveRefreshTokens(ctx.directory.generatedDir().resolve(REFRESH_TOKENS));
+            } catch (IOException e) {
+                LOG.warn("Could not keep the refresh tokens in the state folder: {}", e.getMessage());
+            }
         }
     }
 

@@ -1,5 +1,14 @@
 package dev.mailbridge.emulator.entra;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.HashMap;
@@ -121,6 +130,48 @@ final class GrantStore {
     final Map<String, DeviceCode> deviceCodes = new HashMap<>();
     final Map<String, Session> sessions = new HashMap<>();
     final Map<String, Flow> flows = new HashMap<>();
+
+    /** Writes the refresh tokens to {@code file}, so a restarted emulator still honours them (as Entra would). */
+    void saveRefreshTokens(Path file) throws IOException {
+        ObjectNode all = JsonNodeFactory.instance.objectNode();
+        refreshTokens.forEach((value, rt) -> {
+            ObjectNode n = all.putObject(value);
+            n.put("tenantId", rt.tenantId);
+            n.put("clientId", rt.clientId);
+            n.put("upn", rt.upn);
+            n.put("authTime", rt.authTime == null ? null : rt.authTime.toString());
+            n.put("mfa", rt.mfa);
+            n.put("issued", rt.issued.toString());
+        });
+        Files.createDirectories(file.getParent());
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, all.toString(), StandardCharsets.UTF_8);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Reads what {@link #saveRefreshTokens} wrote; a missing or damaged file just means no tokens. */
+    void loadRefreshTokens(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return;
+        }
+        try {
+            new ObjectMapper().readTree(file.toFile()).properties().forEach(e -> {
+                JsonNode n = e.getValue();
+                RefreshToken rt = new RefreshToken();
+                rt.tenantId = n.path("tenantId").asText();
+                rt.clientId = n.path("clientId").asText();
+                rt.upn = n.path("upn").asText();
+                rt.authTime = n.hasNonNull("authTime")
+                        ? Instant.parse(n.get("authTime").asText())
+                        : null;
+                rt.mfa = n.path("mfa").asBoolean();
+                rt.issued = Instant.parse(n.path("issued").asText());
+                refreshTokens.put(e.getKey(), rt);
+            });
+        } catch (IOException | RuntimeException e) {
+            refreshTokens.clear(); // clients sign in again, as after a revocation
+        }
+    }
 
     static String opaque(String prefix, int bytes) {
         byte[] b = new byte[bytes];

@@ -399,4 +399,45 @@ class AuthorizePagesTest extends EntraEmulatorTest {
         assertThat(all.get(2).path("users").get(1).path("roles").get(0).asText())
                 .isEqualTo("ApplicationImpersonation");
     }
+
+    @Test
+    void refreshTokensSurviveARestartWithTheSameStateFolder(@org.junit.jupiter.api.io.TempDir Path state)
+            throws Exception {
+        String refreshToken;
+        try (dev.mailbridge.emulator.Emulator first = EntraFixture.start(state)) {
+            Browser b = new Browser(first, base(first));
+            String url = base(first) + "/" + TENANT + "/oauth2/v2.0/authorize?client_id=" + WEB_APP
+                    + "&response_type=code&redirect_uri=" + enc(CALLBACK) + "&scope=" + enc(EWS + " offline_access")
+                    + "&state=st";
+            String code = query(Browser.location(b.signIn(b.get(url), ADELE, ADELE_PW)))
+                    .get("code");
+            refreshToken = json(postForm(
+                            first,
+                            base(first) + "/" + TENANT + "/oauth2/v2.0/token",
+                            form(Map.of(
+                                    "grant_type", "authorization_code",
+                                    "client_id", WEB_APP,
+                                    "client_secret", WEB_SECRET,
+                                    "code", code,
+                                    "redirect_uri", CALLBACK,
+                                    "scope", EWS + " offline_access")),
+                            FORM))
+                    .path("refresh_token")
+                    .asText();
+            assertThat(refreshToken).isNotEmpty();
+        }
+        try (dev.mailbridge.emulator.Emulator second = EntraFixture.start(state)) {
+            HttpResponse<String> refreshed = postForm(
+                    second,
+                    base(second) + "/" + TENANT + "/oauth2/v2.0/token",
+                    form(Map.of(
+                            "grant_type", "refresh_token",
+                            "client_id", WEB_APP,
+                            "client_secret", WEB_SECRET,
+                            "refresh_token", refreshToken,
+                            "scope", EWS)),
+                    FORM);
+            assertThat(refreshed.statusCode()).as(refreshed.body()).isEqualTo(200);
+        }
+    }
 }

@@ -180,6 +180,11 @@ public final class ResponseCodes {
 
     private ResponseCodes() {}
 
+    /** Every code with its own explanation (docs/troubleshooting.md lists them all; a test checks it). */
+    public static Map<String, Explanation> catalogue() {
+        return CATALOGUE;
+    }
+
     /** The entry for a code; unknown codes get a generic explanation that keeps Exchange's own text. */
     public static Explanation explain(String code) {
         Explanation known = code == null ? null : CATALOGUE.get(code);

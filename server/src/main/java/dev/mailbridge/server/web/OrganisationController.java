@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -25,11 +26,13 @@ class OrganisationController {
     private final MailboxServices services;
     private final Stores stores;
     private final Access access;
+    private final ObjectProvider<HomeGuide> guide;
 
-    OrganisationController(MailboxServices services, Access access) {
+    OrganisationController(MailboxServices services, Access access, ObjectProvider<HomeGuide> guide) {
         this.services = services;
         this.stores = services.stores();
         this.access = access;
+        this.guide = guide;
     }
 
     @GetMapping("/")
@@ -50,6 +53,7 @@ class OrganisationController {
             model.addAttribute("errors", Map.of());
         }
         model.addAttribute("connectionCounts", counts);
+        guide.ifAvailable(g -> model.addAttribute("guide", g));
         return "home";
     }
 
