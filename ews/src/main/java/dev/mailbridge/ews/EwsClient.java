@@ -141,7 +141,7 @@ public final class EwsClient {
     }
 
     /**
-     * Runs GetStreamingEvents: blocks, handing each frame (events, heartbeats) to {@code frames}, until
+     * Runs GetStreamingEvents: blocks, handing each frame (events, heartbeats, error frames) to {@code frames}, until
      * the server sends ConnectionStatus Closed (returns normally) or the connection fails (throws; a
      * dropped connection is {@link EwsException#retryable()}). A watchdog drops the connection if no
      * frame arrives for {@code 2 x heartbeat} (Exchange sends one about every 45 s).
@@ -229,9 +229,7 @@ public final class EwsClient {
                 ResponseContext ctx = new ResponseContext(200);
                 GetStreamingEvents.Frame frame = SoapResponses.readEnvelope(in, op, ctx);
                 lastFrame[0] = System.nanoTime();
-                if (frame.error() != null && !frame.closed()) {
-                    throw frame.error();
-                }
+                // An error frame is handed over too (it names the lost subscriptions), then ends the stream.
                 frames.accept(frame);
                 if (frame.error() != null) {
                     throw frame.error();

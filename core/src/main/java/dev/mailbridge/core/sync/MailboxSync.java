@@ -71,8 +71,9 @@ public final class MailboxSync {
      */
     public Result syncOnce(UUID mailboxId, MessageSink sink, boolean startFromNow) {
         Mailbox m = stores.mailboxes().get(mailboxId).orElseThrow(() -> new NotFoundException("mailbox", mailboxId));
-        FolderRef folder = incomingFolder(m);
-        String folderKey = folderKey(m);
+        Incoming incoming = incoming(stores, m.id());
+        FolderRef folder = incoming.folder();
+        String folderKey = incoming.key();
         var stored = syncs.get(m.id(), folderKey);
         String state = stored.flatMap(SyncStore.FolderSync::syncState).orElse(null);
         boolean deliver = !(startFromNow && state == null);
@@ -123,7 +124,7 @@ public final class MailboxSync {
     /** The sync status of the mailbox's current incoming folder; empty before its first pass. */
     public Optional<SyncStatus> status(UUID mailboxId) {
         Mailbox m = stores.mailboxes().get(mailboxId).orElseThrow(() -> new NotFoundException("mailbox", mailboxId));
-        String folderKey = folderKey(m);
+        String folderKey = incoming(stores, m.id()).key();
         return syncs.get(m.id(), folderKey)
                 .map(f -> new SyncStatus(m.id(), folderKey, f.lastSyncAt(), f.lastError(), f.received()));
     }
@@ -170,20 +171,15 @@ public final class MailboxSync {
         }
     }
 
-    private FolderRef incomingFolder(Mailbox m) {
-        for (FolderMapping f : stores.mailboxes().folders(m.id())) {
+    /** The folder a mailbox receives from and its key in {@code mailbox_sync}: the INCOMING mapping, else the inbox. */
+    record Incoming(FolderRef folder, String key) {}
+
+    static Incoming incoming(Stores stores, UUID mailboxId) {
+        for (FolderMapping f : stores.mailboxes().folders(mailboxId)) {
             if (f.role() == FolderRole.INCOMING) {
-                return FolderId.of(f.folderId());
+                return new Incoming(FolderId.of(f.folderId()), f.folderId());
             }
         }
-        return DistinguishedFolder.INBOX.ref();
-    }
-
-    private String folderKey(Mailbox m) {
-        return stores.mailboxes().folders(m.id()).stream()
-                .filter(f -> f.role() == FolderRole.INCOMING)
-                .map(FolderMapping::folderId)
-                .findFirst()
-                .orElse("inbox");
+        return new Incoming(DistinguishedFolder.INBOX.ref(), "inbox");
     }
 }
