@@ -155,6 +155,16 @@ public final class EwsClient {
             Consumer<GetStreamingEvents.Frame> frames,
             Duration silenceLimit,
             java.util.concurrent.atomic.AtomicReference<InputStream> current) {
+        stream(op, frames, silenceLimit, current, () -> {});
+    }
+
+    /** As above; {@code connected} runs once Exchange accepted the connection (HTTP 200), before any frame. */
+    void stream(
+            GetStreamingEvents op,
+            Consumer<GetStreamingEvents.Frame> frames,
+            Duration silenceLimit,
+            java.util.concurrent.atomic.AtomicReference<InputStream> current,
+            Runnable connected) {
         if (!gate.tryOpenStream()) {
             throw new EwsException(
                     "This account already has " + protocol.maxStreamingConnections
@@ -188,6 +198,7 @@ public final class EwsClient {
                 if (status != 200) {
                     throw httpFailure(response, op, null);
                 }
+                connected.run();
                 readFrames(op, frames, silenceLimit, current, response.body());
                 return;
             }

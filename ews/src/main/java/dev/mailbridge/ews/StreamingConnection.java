@@ -27,6 +27,12 @@ public final class StreamingConnection implements AutoCloseable {
 
         default void onHeartbeat() {}
 
+        /**
+         * Exchange accepted a connection (the first, or a reconnect). Events Exchange sent on a connection
+         * that dropped are gone, so a caller that must miss nothing resynchronises after each one.
+         */
+        default void onConnected() {}
+
         /** The connection dropped or was closed by the server; the connection will reconnect. */
         default void onDisconnected(EwsException cause) {}
 
@@ -92,7 +98,8 @@ public final class StreamingConnection implements AutoCloseable {
                             }
                         },
                         silenceLimit,
-                        current);
+                        current,
+                        listener::onConnected);
                 failures = 0;
                 LOG.debug("EWS stream closed by the server; reconnecting");
             } catch (EwsResponseException e) {

@@ -57,6 +57,7 @@ final class MailboxWatch {
     final MailboxSync.Incoming incoming;
     private final MailboxWatchers owner;
     private final LinkedBlockingQueue<Signal> signals = new LinkedBlockingQueue<>();
+    private final java.util.concurrent.atomic.AtomicLong notifications = new java.util.concurrent.atomic.AtomicLong();
     private volatile WatchStatus status;
     private volatile boolean closed;
     private Thread thread;
@@ -120,7 +121,17 @@ final class MailboxWatch {
 
     /** A notification for this mailbox arrived: sync. */
     void eventsArrived() {
+        notifications.incrementAndGet();
         owner.requests.request(mailboxId);
+    }
+
+    /** Events may have been missed (a new connection): sync. */
+    void catchUp() {
+        owner.requests.request(mailboxId);
+    }
+
+    long notifications() {
+        return notifications.get();
     }
 
     private void run() {
@@ -232,7 +243,7 @@ final class MailboxWatch {
                     }
                 } while (n.moreEvents());
                 if (news) {
-                    owner.requests.request(mailboxId);
+                    eventsArrived();
                 }
             }
         } catch (EwsResponseException e) {
@@ -276,10 +287,16 @@ final class MailboxWatch {
     }
 
     private void unsubscribe(EwsClient ews, String id) {
+        // a watch being closed was interrupted (perhaps inside a request that kept the flag): still say goodbye
+        boolean interrupted = Thread.interrupted();
         try {
             ews.execute(new Unsubscribe(id));
         } catch (RuntimeException e) {
             LOG.debug("mailbox {}: Unsubscribe failed (Exchange lets it expire): {}", mailboxId, text(e));
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -201,6 +201,12 @@ public final class MailboxWatchers implements AutoCloseable {
         return Optional.ofNullable(watches.get(mailboxId)).map(MailboxWatch::status);
     }
 
+    /** Notifications of new mail the mailbox's watch received so far (streaming or pull); 0 when not watched. */
+    public long notificationsSeen(UUID mailboxId) {
+        MailboxWatch w = watches.get(mailboxId);
+        return w == null ? 0 : w.notifications();
+    }
+
     /** Puts a streaming subscription on a stream of its credential, with room; the stream reconnects. */
     synchronized StreamGroup join(MailboxWatch w, EwsClient ews, String subscriptionId) {
         GroupKey key = new GroupKey(ews.protocol(), ews.signIn().impersonates() ? null : w.mailboxId);

@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * at Exchange for the subscription's next connection.
  *
  * <p>It routes each notification to its mailbox's watch (which asks for a sync), asks every member for a
- * pass after a dropped connection (the {@link StreamingConnection} reconnects), and when the connection
+ * pass each time a connection is accepted (events written to a dropped or replaced connection are lost;
+ * the {@link StreamingConnection} reconnects by itself), and when the connection
  * stops tells the members why: subscriptions named in an error frame (or all, when none is named) are
  * LOST; a refusal (too many connections, streaming not available) is REFUSED for all; a failed sign-in is
  * FAILED for all.
@@ -98,6 +99,7 @@ final class StreamGroup {
             old.close();
         }
         if (next != null) {
+            LOG.debug("streaming connection for {} subscriptions", size());
             next.start();
         }
     }
@@ -132,16 +134,22 @@ final class StreamGroup {
         }
 
         @Override
-        public void onDisconnected(EwsException cause) {
+        public void onConnected() {
             if (!current()) {
                 return;
             }
-            LOG.debug("streaming connection dropped ({}); reconnecting", cause.plainMessage());
+            // Events Exchange wrote to the connection before (dropped, or replaced by this one) are gone:
+            // a pass each finds whatever they were.
             List<MailboxWatch> all;
             synchronized (StreamGroup.this) {
                 all = members.values().stream().map(Member::watch).toList();
             }
-            all.forEach(MailboxWatch::eventsArrived); // a pass each, in case an event fell between
+            all.forEach(MailboxWatch::catchUp);
+        }
+
+        @Override
+        public void onDisconnected(EwsException cause) {
+            LOG.debug("streaming connection dropped ({}); reconnecting", cause.plainMessage());
         }
 
         @Override
@@ -180,6 +188,7 @@ final class StreamGroup {
                 }
             }
             String reason = MailboxWatch.text(cause);
+            LOG.debug("streaming connection stopped ({}); {} of its subscriptions told", reason, told.size());
             told.forEach((w, kind) -> w.signal(kind, reason));
         }
     }
