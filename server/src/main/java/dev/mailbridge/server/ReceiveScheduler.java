@@ -38,7 +38,8 @@ import org.springframework.stereotype.Component;
  * ({@link MailboxWatchers}: a streaming subscription, else a pull subscription, else nothing but polling,
  * per {@code mailbridge.receive.notifications}), and every event asks for a sync pass at once. Passes are
  * coalesced per mailbox ({@link SyncRequests}: one running, one pending) and at most {@code
- * mailbridge.receive.sync-concurrency} mailboxes sync at a time, on virtual threads.
+ * mailbridge.receive.sync-concurrency} mailboxes sync at a time, on virtual threads; a notification's pass
+ * goes before the routine ones (the safety passes below, catch-ups).
  *
  * <p>Besides the notifications, every {@code mailbridge.poll-interval} (default 30 s, first after {@code
  * mailbridge.poll-initial-delay}, default 10 s) every such mailbox gets a pass anyway: the safety net for
@@ -120,7 +121,7 @@ public class ReceiveScheduler {
             fixedDelayString = "${mailbridge.poll-interval:PT30S}")
     void poll() {
         for (UUID id : reconcile(true)) {
-            requests.request(id);
+            requests.requestRoutine(id);
         }
     }
 

@@ -125,9 +125,9 @@ final class MailboxWatch {
         owner.requests.request(mailboxId);
     }
 
-    /** Events may have been missed (a new connection): sync. */
+    /** Events may have been missed (a new connection, a new subscription): a routine pass. */
     void catchUp() {
-        owner.requests.request(mailboxId);
+        owner.requests.requestRoutine(mailboxId);
     }
 
     long notifications() {
@@ -193,7 +193,7 @@ final class MailboxWatch {
         signals.clear();
         StreamGroup group = owner.join(this, ews, sub.id());
         setStatus(NotificationMode.STREAMING, null);
-        owner.requests.request(mailboxId); // catch up on what arrived before the subscription
+        catchUp(); // what arrived before the subscription
         Signal s = null;
         try {
             s = signals.take();
@@ -221,7 +221,7 @@ final class MailboxWatch {
                 Subscribe.pull(
                         List.of(incoming.folder()), MailboxWatchers.EVENTS, owner.options.pullTimeoutMinutes(), null));
         setStatus(NotificationMode.PULL, streamingRefusal);
-        owner.requests.request(mailboxId);
+        catchUp();
         String watermark = sub.watermark();
         boolean lost = false;
         try {

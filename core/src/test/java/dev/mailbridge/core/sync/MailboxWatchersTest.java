@@ -180,8 +180,16 @@ class MailboxWatchersTest {
         rig.deliver(1, "first for 1");
         rig.deliver(2, "first for 2");
         rig.awaitSubjects("first for 0", "first for 1", "first for 2");
+        rig.settled();
+        // (events sent on a stream replaced while the mailboxes joined are lost: their catch-up found the mail)
+        Map<UUID, Long> seen = new ConcurrentHashMap<>();
+        rig.mailboxes.forEach(m -> seen.put(m.id(), rig.watchers.notificationsSeen(m.id())));
+        rig.deliver(0, "second for 0");
+        rig.deliver(1, "second for 1");
+        rig.deliver(2, "second for 2");
+        rig.awaitSubjects("second for 0", "second for 1", "second for 2");
         for (Mailbox m : rig.mailboxes) {
-            await("a notification for " + m.address(), () -> rig.watchers.notificationsSeen(m.id()) > 0);
+            await("a notification for " + m.address(), () -> rig.watchers.notificationsSeen(m.id()) > seen.get(m.id()));
         }
         // a burst: every message once
         for (int i = 0; i < 5; i++) {
@@ -189,7 +197,7 @@ class MailboxWatchersTest {
         }
         rig.awaitSubjects("burst 0", "burst 1", "burst 2", "burst 3", "burst 4");
         rig.settled();
-        assertThat(rig.subjects).hasSize(8).doesNotHaveDuplicates();
+        assertThat(rig.subjects).hasSize(11).doesNotHaveDuplicates();
         for (Mailbox m : rig.mailboxes) {
             assertThat(rig.watchers.status(m.id()).orElseThrow().mode())
                     .as("still streaming")
@@ -286,6 +294,38 @@ class MailboxWatchersTest {
         rig.awaitSubjects("three");
         rig.settled();
         assertThat(rig.subjects).containsExactlyInAnyOrder("one", "two", "three");
+    }
+
+    @Test
+    void anUrgentPassGoesBeforeTheRoutineOnes() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<UUID> order = new CopyOnWriteArrayList<>();
+        UUID first = UUID.randomUUID();
+        UUID routine1 = UUID.randomUUID();
+        UUID routine2 = UUID.randomUUID();
+        UUID urgent = UUID.randomUUID();
+        try (SyncRequests requests = new SyncRequests(
+                mailbox -> {
+                    order.add(mailbox);
+                    entered.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                1)) {
+            requests.request(first);
+            assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+            requests.requestRoutine(routine1);
+            requests.requestRoutine(routine2);
+            requests.requestRoutine(urgent);
+            requests.request(urgent); // new mail: moves ahead of the routine passes
+            release.countDown();
+            await("the passes to end", () -> order.size() == 4 && !requests.busy(routine2));
+            assertThat(order).containsExactly(first, urgent, routine1, routine2);
+        }
     }
 
     @Test
