@@ -155,11 +155,11 @@ final class MailboxWatch {
             } catch (Refused r) {
                 Instant retry = owner.clock.instant().plus(owner.options.retryBetterAfter());
                 if (mode == NotificationMode.STREAMING) {
-                    streamingRefusal = r.getMessage();
+                    streamingRefusal = "streaming refused: " + r.getMessage();
                     retryStreamingAt = retry;
                     LOG.info("mailbox {}: Exchange refused streaming, pulling instead: {}", mailboxId, r.getMessage());
                 } else {
-                    pullRefusal = r.getMessage();
+                    pullRefusal = "pull refused: " + r.getMessage();
                     retryPullAt = retry;
                     LOG.info(
                             "mailbox {}: Exchange refused a pull subscription, polling instead: {}",
@@ -208,7 +208,7 @@ final class MailboxWatch {
                 LOG.info("mailbox {}: streaming subscription lost ({}); subscribing again", mailboxId, s.reason());
                 owner.requests.request(mailboxId); // events may be missing: the sync finds what they were
             }
-            case REFUSED -> throw new Refused("streaming refused: " + s.reason());
+            case REFUSED -> throw new Refused(s.reason());
             case FAILED -> throw new IllegalStateException(s.reason());
         }
     }
@@ -254,7 +254,7 @@ final class MailboxWatch {
                 return;
             }
             if (!e.retryable()) {
-                throw new Refused("pull refused: " + text(e));
+                throw new Refused(text(e));
             }
             throw e;
         } finally {

@@ -272,6 +272,18 @@ class MailboxWatchersTest {
     }
 
     @Test
+    void noSubscriptionAtAllLeavesPolling() throws Exception {
+        emulator.exchange().notifications().subscriptionLimit(0); // Subscribe: ErrorExceededSubscriptionCount
+        Rig rig = new Rig(TestDatabases.Kind.H2, 1, options());
+        rig.watchers.watch(rig.id(0));
+        await(
+                "polling because pull was refused",
+                () -> rig.watchers.status(rig.id(0)).orElseThrow().label().startsWith("Polling (pull refused: "));
+        assertThat(emulator.exchange().notifications().subscriptionIds(rig.addresses.get(0)))
+                .isEmpty();
+    }
+
+    @Test
     void pollingOnlyWatchesNothing() throws Exception {
         Rig rig = new Rig(TestDatabases.Kind.H2, 1, options().withMode(NotificationMode.POLL));
         rig.watchers.watch(rig.id(0));
