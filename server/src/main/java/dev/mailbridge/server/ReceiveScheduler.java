@@ -10,9 +10,12 @@ import dev.mailbridge.core.store.NotFoundException;
 import dev.mailbridge.core.store.Stores;
 import dev.mailbridge.core.sync.MailboxSync;
 import dev.mailbridge.core.sync.MailboxWatchers;
+import dev.mailbridge.core.sync.NotificationMode;
 import dev.mailbridge.core.sync.ReceiveSettings;
 import dev.mailbridge.core.sync.SyncRequests;
 import dev.mailbridge.core.sync.WatchStatus;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
 import java.time.Clock;
 import java.time.Duration;
@@ -56,6 +59,9 @@ import org.springframework.stereotype.Component;
  * action does not wait for the next poll when notifications make polls rare. A failing after-delivery
  * pass is logged and does not fail the sync.
  *
+ * <p>Gauges: {@code mailbridge.receive.watches{mode}}, {@code mailbridge.receive.streams}, {@code
+ * mailbridge.receive.sync.waiting}.
+ *
  * <p>A mailbox is never synced by two passes at once: {@link #syncNow} (the API) waits for a running pass,
  * and so does a requested pass for one started by the API.
  */
@@ -87,6 +93,7 @@ public class ReceiveScheduler {
             dev.mailbridge.core.events.MailboxEvents events,
             MailboxWatchers.Options watchOptions,
             Clock clock,
+            MeterRegistry metrics,
             @Value("${mailbridge.receive.sync-concurrency:4}") int syncConcurrency) {
         this.events = events;
         this.stores = stores;
@@ -97,6 +104,21 @@ public class ReceiveScheduler {
         this.afterDelivery = afterDelivery;
         this.requests = new SyncRequests(this::pass, syncConcurrency);
         this.watchers = new MailboxWatchers(stores, services.access(), requests, watchOptions, clock);
+        for (NotificationMode mode : NotificationMode.values()) {
+            Gauge.builder(
+                            "mailbridge.receive.watches",
+                            watchers,
+                            w -> w.countByMode().get(mode))
+                    .description("Receiving mailboxes per way they hear of new mail")
+                    .tag("mode", mode.name())
+                    .register(metrics);
+        }
+        Gauge.builder("mailbridge.receive.streams", watchers, MailboxWatchers::streams)
+                .description("Streaming connections open or opening")
+                .register(metrics);
+        Gauge.builder("mailbridge.receive.sync.waiting", requests, SyncRequests::waiting)
+                .description("Sync passes waiting for a worker")
+                .register(metrics);
     }
 
     @EventListener(ApplicationReadyEvent.class)

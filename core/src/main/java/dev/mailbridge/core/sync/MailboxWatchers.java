@@ -201,6 +201,18 @@ public final class MailboxWatchers implements AutoCloseable {
         return Optional.ofNullable(watches.get(mailboxId)).map(MailboxWatch::status);
     }
 
+    /** Watched mailboxes per way they hear of new mail now (every mode present, zeros included). */
+    public Map<NotificationMode, Long> countByMode() {
+        Map<NotificationMode, Long> out = new java.util.EnumMap<>(NotificationMode.class);
+        for (NotificationMode m : NotificationMode.values()) {
+            out.put(m, 0L);
+        }
+        for (MailboxWatch w : watches.values()) {
+            out.merge(w.status().mode(), 1L, Long::sum);
+        }
+        return out;
+    }
+
     /** Notifications of new mail the mailbox's watch received so far (streaming or pull); 0 when not watched. */
     public long notificationsSeen(UUID mailboxId) {
         MailboxWatch w = watches.get(mailboxId);

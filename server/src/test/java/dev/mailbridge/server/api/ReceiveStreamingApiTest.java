@@ -98,6 +98,21 @@ class ReceiveStreamingApiTest {
                                     .text("lastSyncAt")
                             != null);
 
+            String read = apiKeys.create("stream reader", EnumSet.of(ApiKey.Scope.READ), "test")
+                    .value();
+            String metrics = java.net.http.HttpClient.newHttpClient()
+                    .send(
+                            java.net.http.HttpRequest.newBuilder(
+                                            java.net.URI.create("http://localhost:" + port + "/actuator/prometheus"))
+                                    .header("Authorization", "Bearer " + read)
+                                    .build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString())
+                    .body();
+            assertThat(metrics)
+                    .contains("mailbridge_receive_watches{mode=\"STREAMING\"} 1.0")
+                    .contains("mailbridge_receive_watches{mode=\"PULL\"} 0.0")
+                    .contains("mailbridge_receive_streams 1.0");
+
             String mime = "From: Customer <customer@example.com>\r\nTo: " + address
                     + "\r\nSubject: Streamed order\r\nMessage-ID: <" + UUID.randomUUID() + "@example.com>\r\n"
                     + "Content-Type: text/plain; charset=utf-8\r\n\r\nHello.\r\n";
