@@ -59,7 +59,7 @@ final class EwsSync {
     static final String CLIENT_THREAD = "ews-sync-client";
     static final List<String> CLIENTS = List.of("mailbridge", "ews-java-api", "replay");
 
-    record Options(int messages, int batch, int inFlight, int rounds, List<String> clients, Path out) {}
+    record Options(int messages, int batch, int inFlight, int warmup, int rounds, List<String> clients, Path out) {}
 
     /** One client's run: messages, MIME bytes received, wall time, CPU and allocation by side. */
     record Run(
@@ -72,7 +72,10 @@ final class EwsSync {
             long serverCpu,
             long clientAlloc,
             long serverAlloc,
-            long processCpu) {
+            long processCpu,
+            long jitCpu,
+            long gcCpu,
+            double othersShare) {
         double perSecond() {
             return messages / (wallNanos / 1e9);
         }
@@ -82,21 +85,23 @@ final class EwsSync {
 
     static String usage() {
         return """
-                Usage: bench ews-sync [--messages N] [--batch N] [--in-flight N] [--rounds N] [--clients LIST] [--out FILE]
+                Usage: bench ews-sync [--messages N] [--batch N] [--in-flight N] [--warmup N] [--rounds N] [--clients LIST] [--out FILE]
                   Initial sync of a mailbox of N messages (default 20000, 5-20 KB each) from the emulator:
                   SyncFolderItems (IdOnly, 512/page) then GetItem with MimeContent in batches of --batch
                   (default 10, every client). GetItem requests in flight (--in-flight, default 4): mailbridge
                   (MimeDownload) and replay; ews-java-api always sends one at a time, as bindToItems does.
                   Clients (default all, in this order, each round): mailbridge, ews-java-api, replay (raw
-                  requests, bodies discarded: the emulator's serving rate). --rounds (default 3): the median
-                  round per client is shown.""";
+                  requests, bodies discarded: the emulator's serving rate). --warmup (default 2) rounds run
+                  first and are not reported (JIT); --rounds (default 5): the median round per client is
+                  shown, and the median of the per-round ratios mailbridge / ews-java-api.""";
     }
 
     static Options parse(String[] args) {
         int messages = 20_000;
         int batch = 10;
         int inFlight = 4;
-        int rounds = 3;
+        int warmup = 2;
+        int rounds = 5;
         List<String> clients = CLIENTS;
         Path out = null;
         for (int i = 0; i < args.length; i++) {
@@ -112,6 +117,7 @@ final class EwsSync {
                 case "--messages" -> messages = Integer.parseInt(v);
                 case "--batch" -> batch = Integer.parseInt(v);
                 case "--in-flight" -> inFlight = Integer.parseInt(v);
+                case "--warmup" -> warmup = Integer.parseInt(v);
                 case "--rounds" -> rounds = Integer.parseInt(v);
                 case "--clients" -> clients = List.of(v.split(","));
                 case "--out" -> out = Path.of(v);
@@ -123,11 +129,11 @@ final class EwsSync {
                 throw new IllegalArgumentException("unknown client " + c + " (known: " + CLIENTS + ")");
             }
         }
-        if (messages < 1 || batch < 1 || batch > 512 || rounds < 1 || inFlight < 1 || inFlight > 10) {
+        if (messages < 1 || batch < 1 || batch > 512 || rounds < 1 || warmup < 0 || inFlight < 1 || inFlight > 10) {
             throw new IllegalArgumentException(
-                    "--messages, --batch (1-512), --in-flight (1-10) and --rounds must be positive");
+                    "--messages, --batch (1-512), --in-flight (1-10) and --rounds must be positive, --warmup not negative");
         }
-        return new Options(messages, batch, inFlight, rounds, clients, out);
+        return new Options(messages, batch, inFlight, warmup, rounds, clients, out);
     }
 
     static void main(String[] args) throws Exception {
@@ -162,7 +168,7 @@ final class EwsSync {
                     delivered.size(),
                     (System.nanoTime() - fillStart) / 1e9);
             Map<String, List<Run>> runs = new LinkedHashMap<>();
-            for (int round = 1; round <= o.rounds(); round++) {
+            for (int round = 1 - o.warmup(); round <= o.rounds(); round++) {
                 for (String client : o.clients()) {
                     System.gc();
                     Run r = measure(client, () -> switch (client) {
@@ -176,14 +182,23 @@ final class EwsSync {
                     }
                     System.err.printf(
                             Locale.ROOT,
-                            "bench: round %d %s: %d messages, %.1f MB MIME, %.1f s, %.0f msg/s%n",
-                            round,
+                            "bench: %s %d %s: %d messages, %.1f MB MIME, %.1f s, %.0f msg/s, client CPU %.0f, process CPU %.0f µs/msg"
+                                    + " (JIT %.0f),"
+                                    + " others %.0f %%%n",
+                            round < 1 ? "warm-up" : "round",
+                            round < 1 ? round + o.warmup() : round,
                             client,
                             r.messages(),
                             r.mimeBytes() / 1e6,
                             r.wallNanos() / 1e9,
-                            r.perSecond());
-                    runs.computeIfAbsent(client, k -> new ArrayList<>()).add(r);
+                            r.perSecond(),
+                            r.clientCpu() / (double) r.messages() / 1000,
+                            r.processCpu() / (double) r.messages() / 1000,
+                            r.jitCpu() / (double) r.messages() / 1000,
+                            r.othersShare() * 100);
+                    if (round >= 1) {
+                        runs.computeIfAbsent(client, k -> new ArrayList<>()).add(r);
+                    }
                 }
             }
             return report(o, args, runs);
@@ -202,6 +217,8 @@ final class EwsSync {
         Object[] result = new Object[1];
         Map<Long, long[]> before = threadCounters();
         long process0 = processCpu();
+        long machine0 = machineBusyNanos();
+        long[] vm0 = vmThreadsCpu();
         long t0 = System.nanoTime();
         Map<Long, long[]> clientSide = new java.util.concurrent.ConcurrentHashMap<>();
         Thread t = new Thread(
@@ -219,6 +236,10 @@ final class EwsSync {
         t.join();
         long wall = System.nanoTime() - t0;
         long process = processCpu() - process0;
+        long machine = machineBusyNanos() - machine0;
+        long[] vm1 = vmThreadsCpu();
+        int cores = Runtime.getRuntime().availableProcessors();
+        double others = machine0 < 0 ? Double.NaN : Math.max(0, machine - process) / (double) wall / cores;
         if (result[0] instanceof Throwable e) {
             throw new IllegalStateException(client + " failed: " + e, e);
         }
@@ -254,7 +275,60 @@ final class EwsSync {
                 serverCpu,
                 clientAlloc,
                 serverAlloc,
-                process);
+                process,
+                vm1[0] - vm0[0],
+                vm1[1] - vm0[1],
+                others);
+    }
+
+    /**
+     * CPU of this JVM's own native threads, which no ThreadMXBean reports: {JIT compilers, garbage
+     * collector}, in ns, from {@code /proc/self/task/*}/stat (0 where there is none).
+     */
+    static long[] vmThreadsCpu() {
+        long[] out = new long[2];
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path t : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String stat = Files.readString(t.resolve("stat"));
+                    int open = stat.indexOf('(');
+                    int close = stat.lastIndexOf(')');
+                    String name = stat.substring(open + 1, close);
+                    String[] f = stat.substring(close + 2).split(" ");
+                    // Fields 14 and 15 of stat (utime, stime) are 11 and 12 after the name and state.
+                    long ns = (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L;
+                    if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+                        out[0] += ns;
+                    } else if (name.startsWith("GC Thread") || name.startsWith("G1 ")) {
+                        out[1] += ns;
+                    }
+                } catch (Exception gone) {
+                    // a thread that ended meanwhile
+                }
+            }
+        } catch (Exception e) {
+            // not Linux
+        }
+        return out;
+    }
+
+    /**
+     * Busy CPU time of the whole machine (user + nice + system + irq + softirq + steal, all cores) from
+     * {@code /proc/stat}, in ns; -1 where there is none. Minus this process's CPU it is what other
+     * processes took during a run: the benchmark shares the cores with whatever else runs.
+     */
+    static long machineBusyNanos() {
+        try {
+            String cpu = Files.readAllLines(Path.of("/proc/stat")).get(0);
+            String[] f = cpu.trim().split("\\s+");
+            long ticks = 0;
+            for (int i : new int[] {1, 2, 3, 6, 7, 8}) {
+                ticks += Long.parseLong(f[i]);
+            }
+            return ticks * 10_000_000L; // USER_HZ is 100 on Linux
+        } catch (Exception e) {
+            return -1;
+        }
     }
 
     private static final com.sun.management.ThreadMXBean THREADS =
@@ -437,8 +511,9 @@ final class EwsSync {
         b.append(String.format(
                 Locale.ROOT,
                 "%nRun %s: `bench ews-sync %s`; JDK %s, %d cores; %d messages, GetItem batches of %d,"
-                        + " %d in flight (mailbridge, replay; ews-java-api 1), %d round(s),"
-                        + " median round (by msg/s) shown, min–max beside it.%n%n",
+                        + " %d in flight (mailbridge, replay; ews-java-api 1), %d warm-up and %d measured round(s),"
+                        + " median round (by msg/s) shown, min–max beside it; others = CPU other processes took"
+                        + " during that round, share of the machine.%n%n",
                 Instant.now().truncatedTo(ChronoUnit.SECONDS),
                 String.join(" ", args),
                 Runtime.version(),
@@ -446,11 +521,12 @@ final class EwsSync {
                 o.messages(),
                 o.batch(),
                 o.inFlight(),
+                o.warmup(),
                 o.rounds()));
         b.append(
                 "| client | msg/s | msg/s min–max | wall s | requests | MB received (MIME decoded; replay: response bytes) "
-                        + "| client alloc KB/msg | client CPU µs/msg | server CPU µs/msg | server alloc KB/msg | process CPU µs/msg |\n");
-        b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                        + "| client alloc KB/msg | client CPU µs/msg | server CPU µs/msg | server alloc KB/msg | process CPU µs/msg | of which JIT | of which GC | others |\n");
+        b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Map.Entry<String, List<Run>> e : runs.entrySet()) {
             List<Run> sorted = new ArrayList<>(e.getValue());
             sorted.sort(Comparator.comparingDouble(Run::perSecond));
@@ -458,7 +534,7 @@ final class EwsSync {
             double n = r.messages();
             b.append(String.format(
                     Locale.ROOT,
-                    "| %s | %.0f | %.0f–%.0f | %.1f | %d | %.1f | %.1f | %.0f | %.0f | %.1f | %.0f |%n",
+                    "| %s | %.0f | %.0f–%.0f | %.1f | %d | %.1f | %.1f | %.0f | %.0f | %.1f | %.0f | %.0f | %.0f | %.0f %% |%n",
                     e.getKey(),
                     r.perSecond(),
                     sorted.get(0).perSecond(),
@@ -470,7 +546,30 @@ final class EwsSync {
                     r.clientCpu() / n / 1000,
                     r.serverCpu() / n / 1000,
                     r.serverAlloc() / n / 1024,
-                    r.processCpu() / n / 1000));
+                    r.processCpu() / n / 1000,
+                    r.jitCpu() / n / 1000,
+                    r.gcCpu() / n / 1000,
+                    r.othersShare() * 100));
+        }
+        List<Run> ours = runs.get("mailbridge");
+        List<Run> peer = runs.get("ews-java-api");
+        if (ours != null && peer != null) {
+            // The same round's runs are seconds apart, so they share the machine's conditions.
+            List<Double> ratios = new ArrayList<>();
+            for (int i = 0; i < Math.min(ours.size(), peer.size()); i++) {
+                ratios.add(ours.get(i).perSecond() / peer.get(i).perSecond());
+            }
+            List<Double> sorted = new ArrayList<>(ratios);
+            sorted.sort(Comparator.naturalOrder());
+            b.append(String.format(
+                    Locale.ROOT,
+                    "%nmailbridge / ews-java-api, msg/s in the same round: %s; median %.2fx%n",
+                    String.join(
+                            ", ",
+                            ratios.stream()
+                                    .map(x -> String.format(Locale.ROOT, "%.2fx", x))
+                                    .toList()),
+                    sorted.get(sorted.size() / 2)));
         }
         return b.toString();
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mailbridge.emulator.autodiscover.AutodiscoverService;
 import dev.mailbridge.emulator.entra.EntraService;
 import dev.mailbridge.emulator.exchange.ExchangeService;
+import dev.mailbridge.emulator.graph.GraphService;
 import dev.mailbridge.emulator.server.ControlApi;
 import dev.mailbridge.emulator.server.EmulatorServer;
 import dev.mailbridge.emulator.server.Json;
@@ -45,6 +46,7 @@ public final class Emulator implements AutoCloseable {
     private final EntraService entra;
     private final ExchangeService exchange;
     private final AutodiscoverService autodiscover;
+    private final GraphService graph;
     private final Path stateDir;
     private final boolean temporaryState;
 
@@ -55,6 +57,7 @@ public final class Emulator implements AutoCloseable {
             EntraService entra,
             ExchangeService exchange,
             AutodiscoverService autodiscover,
+            GraphService graph,
             Path stateDir,
             boolean temporaryState) {
         this.server = server;
@@ -63,6 +66,7 @@ public final class Emulator implements AutoCloseable {
         this.entra = entra;
         this.exchange = exchange;
         this.autodiscover = autodiscover;
+        this.graph = graph;
         this.stateDir = stateDir;
         this.temporaryState = temporaryState;
     }
@@ -110,15 +114,22 @@ public final class Emulator implements AutoCloseable {
         ControlApi control = new ControlApi(clock, () -> self[0].describe());
         ExchangeService exchange = ExchangeService.create(config, clock, entra, stateDir);
         AutodiscoverService autodiscover = AutodiscoverService.create(config, clock, entra);
+        GraphService graph = GraphService.create(clock, entra, exchange);
         EmulatorServer server = new EmulatorServer(
-                bind, host, listeners, keyStore, KEY_STORE_PASSWORD, List.of(control, entra, exchange, autodiscover));
+                bind,
+                host,
+                listeners,
+                keyStore,
+                KEY_STORE_PASSWORD,
+                List.of(control, entra, exchange, autodiscover, graph));
         try {
             server.start();
         } catch (Exception e) {
             server.close();
+            graph.close();
             throw new IllegalStateException("The emulator could not start: " + rootMessage(e), e);
         }
-        self[0] = new Emulator(server, ca, clock, entra, exchange, autodiscover, stateDir, temporaryState);
+        self[0] = new Emulator(server, ca, clock, entra, exchange, autodiscover, graph, stateDir, temporaryState);
         return self[0];
     }
 
@@ -130,6 +141,11 @@ public final class Emulator implements AutoCloseable {
     /** Base URL of the given cloud's login endpoint. */
     public URI loginUrl(Cloud cloud) {
         return server.httpsEndpoints().get(cloud).baseUrl();
+    }
+
+    /** Microsoft Graph's service root on the given cloud's listener, e.g. {@code https://localhost:8444/v1.0}. */
+    public URI graphUrl(Cloud cloud) {
+        return URI.create(loginUrl(cloud) + graph.path());
     }
 
     /** Base URL of the optional plain-HTTP listener (global cloud). */
@@ -169,6 +185,11 @@ public final class Emulator implements AutoCloseable {
         return autodiscover;
     }
 
+    /** Microsoft Graph ({@code /v1.0}) over the same mailbox store as EWS. */
+    public GraphService graph() {
+        return graph;
+    }
+
     public Path stateDir() {
         return stateDir;
     }
@@ -185,7 +206,7 @@ public final class Emulator implements AutoCloseable {
         }
         doc.put("ews", exchange.ewsPath() == null ? null : loginUrl() + exchange.ewsPath());
         doc.put("autodiscover", autodiscover.soapPath() == null ? null : loginUrl() + autodiscover.soapPath());
-        doc.putNull("graph");
+        doc.put("graph", graphUrl(Cloud.GLOBAL).toString());
         doc.put("control", loginUrl() + ControlApi.PREFIX);
         doc.set("tenants", entra.describeTenants());
         return doc;
@@ -207,6 +228,7 @@ public final class Emulator implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        graph.close();
         if (temporaryState) {
             try (Stream<Path> files = Files.walk(stateDir)) {
                 files.sorted(Comparator.reverseOrder())

@@ -119,6 +119,10 @@ public final class EmulatorMain implements Callable<Integer> {
             out.println("Autodiscover: " + doc.path("autodiscover").asText()
                     + " (POX: /autodiscover/autodiscover.xml, v2: /autodiscover/autodiscover.json)");
         }
+        if (!doc.path("graph").isNull()) {
+            out.println("Microsoft Graph: " + doc.path("graph").asText()
+                    + " (every cloud's listener; tokens for that cloud's https://graph... resource)");
+        }
         out.println("Control API: " + doc.path("control").asText() + " (GET /describe, POST /clock/advance, ...)");
         out.println();
         JsonNode sample = null;

@@ -147,7 +147,7 @@ class EmulatorServerTest {
         assertThat(Path.of(doc.path("caCertificate").asText())).exists();
         assertThat(doc.path("login").asText()).isEqualTo(emulator.loginUrl().toString());
         assertThat(doc.has("ews")).isTrue();
-        assertThat(doc.has("graph")).isTrue();
+        assertThat(doc.path("graph").asText()).isEqualTo(emulator.loginUrl() + "/v1.0");
         assertThat(doc.path("clouds").path("usgov").asText())
                 .isEqualTo(emulator.loginUrl(Cloud.USGOV).toString());
         JsonNode tenants = doc.path("tenants");

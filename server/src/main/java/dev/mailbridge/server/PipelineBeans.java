@@ -10,7 +10,6 @@ import dev.mailbridge.core.deliver.WebhookDeliverer;
 import dev.mailbridge.core.message.MimeParser;
 import dev.mailbridge.core.receive.AfterDelivery;
 import dev.mailbridge.core.receive.ReceivePipeline;
-import dev.mailbridge.core.rules.RuleSet;
 import dev.mailbridge.core.store.Database;
 import dev.mailbridge.core.store.Stores;
 import dev.mailbridge.core.sync.MailboxSync;
@@ -29,8 +28,9 @@ import org.springframework.context.annotation.Configuration;
  * delivery worker. The worker is started by {@link ReceiveScheduler} once the application is ready and
  * closed on shutdown (deliveries in flight finish; unrecorded ones come back when their lease ends).
  *
- * <p>Rules: every mailbox uses {@link RuleSet#empty()} for now (every message is delivered, with the
- * core's loop protection), until rules can be configured per mailbox.
+ * <p>Rules: each mailbox's own, from {@link dev.mailbridge.core.store.RuleStore}; a mailbox without
+ * rules uses {@link dev.mailbridge.core.rules.RuleSet#empty()} (every message is delivered, with the
+ * core's loop protection).
  */
 @Configuration(proxyBeanMethods = false)
 class PipelineBeans {
@@ -71,12 +71,14 @@ class PipelineBeans {
             DeliveryTargetStore targets,
             WebhookDeliverer webhook,
             RabbitDeliverer rabbit,
-            @Value("${mailbridge.delivery.concurrency:8}") int concurrency) {
+            @Value("${mailbridge.delivery.concurrency:8}") int concurrency,
+            @Value("${mailbridge.delivery.lease:PT2M}") Duration lease) {
+        // the lease is how long a row claimed by a server that died (kill -9) waits before another claims it
         return new DeliveryWorker(
                 outbox,
                 targets,
                 List.of(webhook, rabbit),
-                DeliveryWorker.Options.defaults().withConcurrency(concurrency));
+                DeliveryWorker.Options.defaults().withConcurrency(concurrency).withLease(lease));
     }
 
     @Bean
@@ -123,9 +125,10 @@ class PipelineBeans {
             MimeParser parser,
             Outbox outbox,
             AfterDelivery afterDelivery,
+            Stores stores,
             dev.mailbridge.core.receive.ReceivedMessages received) {
-        RuleSet rules = RuleSet.empty(); // per-mailbox rules are not configurable yet
-        return new ReceivePipeline(parser, mailbox -> rules, outbox, afterDelivery).keepingMessagesIn(received);
+        // Read for every message, so a change of rules applies from the next message on.
+        return new ReceivePipeline(parser, stores.rules()::ruleSet, outbox, afterDelivery).keepingMessagesIn(received);
     }
 
     @Bean

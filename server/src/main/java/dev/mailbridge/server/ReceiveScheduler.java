@@ -1,6 +1,7 @@
 package dev.mailbridge.server;
 
 import dev.mailbridge.core.connect.MailboxServices;
+import dev.mailbridge.core.connect.TokenKeeper;
 import dev.mailbridge.core.deliver.DeliveryWorker;
 import dev.mailbridge.core.model.Mailbox;
 import dev.mailbridge.core.model.MailboxStatus;
@@ -14,6 +15,7 @@ import dev.mailbridge.core.sync.NotificationMode;
 import dev.mailbridge.core.sync.ReceiveSettings;
 import dev.mailbridge.core.sync.SyncRequests;
 import dev.mailbridge.core.sync.WatchStatus;
+import dev.mailbridge.identity.failure.SignInFailure;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
@@ -81,6 +83,7 @@ public class ReceiveScheduler {
     private final MailboxWatchers watchers;
 
     private final dev.mailbridge.core.events.MailboxEvents events;
+    private final TokenKeeper tokens;
 
     ReceiveScheduler(
             Stores stores,
@@ -96,6 +99,7 @@ public class ReceiveScheduler {
             MeterRegistry metrics,
             @Value("${mailbridge.receive.sync-concurrency:4}") int syncConcurrency) {
         this.events = events;
+        this.tokens = services.tokens();
         this.stores = stores;
         this.settings = settings;
         this.sync = sync;
@@ -244,10 +248,17 @@ public class ReceiveScheduler {
         } catch (RuntimeException e) {
             // MailboxSync recorded it in mailbox_sync.last_error; messages of ours hold no secrets
             log.warn("receiving mail for mailbox {} failed: {}", mailboxId, describe(e));
-            announceFailure(mailboxId, describe(e));
+            if (!(e instanceof SignInFailure) || !flagged(mailboxId)) {
+                announceFailure(mailboxId, describe(e));
+            } // else announced as mailbox.auth_failed when run() flagged it
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Whether the mailbox's sign-in was flagged as needing someone (Revoked, Re-authorization required). */
+    private boolean flagged(UUID mailboxId) {
+        return stores.mailboxes().get(mailboxId).map(m -> !canSync(m.status())).orElse(false);
     }
 
     /** mailbox.connection_failed, once per run of failures (see MailboxEvents). */
@@ -282,7 +293,16 @@ public class ReceiveScheduler {
     }
 
     private MailboxSync.Result run(UUID mailboxId, boolean startFromNow) {
-        MailboxSync.Result r = sync.syncOnce(mailboxId, pipeline, startFromNow);
+        MailboxSync.Result r;
+        try {
+            r = sync.syncOnce(mailboxId, pipeline, startFromNow);
+        } catch (SignInFailure f) {
+            // the token could not be renewed: when the grant is revoked or lapsed, the mailbox is flagged and the
+            // application told, as by the token sweep; receiving waits for re-authorization (the next check
+            // stops watching it), the sync state is kept
+            tokens.signInFailed(mailboxId, f);
+            throw f;
+        }
         if (r.newMessages() > 0 || r.failed() > 0) {
             worker.wake();
             requests.requestLater(mailboxId, AFTER_DELIVERY_FOLLOW_UP);

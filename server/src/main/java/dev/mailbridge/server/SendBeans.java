@@ -2,7 +2,10 @@ package dev.mailbridge.server;
 
 import dev.mailbridge.core.connect.MailboxServices;
 import dev.mailbridge.core.deliver.Outbox;
+import dev.mailbridge.core.receive.ReceivedMessages;
+import dev.mailbridge.core.send.Answers;
 import dev.mailbridge.core.send.MailSender;
+import dev.mailbridge.core.send.SendSettings;
 import java.time.Clock;
 import java.time.Duration;
 import org.springframework.beans.factory.annotation.Value;
@@ -29,5 +32,16 @@ class SendBeans {
                 outbox,
                 clock,
                 new MailSender.Options(perMinute, Duration.ofMinutes(1), maxAttachmentBytes, maxMimeBytes));
+    }
+
+    @Bean
+    SendSettings sendSettings(MailboxServices services, Clock clock) {
+        return new SendSettings(services.stores(), clock);
+    }
+
+    /** Replies to and forwards of received mail, from the paired outgoing mailbox when there is one. */
+    @Bean
+    Answers answers(MailSender sender, ReceivedMessages received, SendSettings settings) {
+        return new Answers(sender, received, settings);
     }
 }

@@ -179,19 +179,40 @@ public final class TokenKeeper {
                             "Token refreshed; the access token is valid until " + token.expiresOn()));
             return tell(new RefreshResult(m.id(), true, MailboxStatus.AUTHORIZED, "Refreshed."));
         } catch (SignInFailure f) {
-            MailboxStatus status = SignInFailures.statusFor(f);
-            stores.mailboxes()
-                    .setStatus(m.id(), status, SignInFailures.code(f), Optional.of(f.plainMessage() + " " + f.fix()));
-            stores.history()
-                    .add(SignInFailures.history(c.id(), m.id(), HistoryEvent.Kind.REFRESH_FAILED, "Refresh failed", f));
-            log.info(
-                    "refresh failed for mailbox {}: {} ({})",
-                    m.id(),
-                    SignInFailures.code(f).orElse(f.error()),
-                    status);
-            announce(new StatusChange(m.id(), status, SignInFailures.code(f), SignInFailures.summary(f)));
+            MailboxStatus status = flag(m, c, f);
             return tell(new RefreshResult(m.id(), false, status, SignInFailures.summary(f)));
         }
+    }
+
+    /**
+     * A token for the mailbox could not be had while it was in use (a sync refreshed it on its own, e.g. after
+     * Exchange refused an expired token and the grant had been revoked). When someone must sign in again
+     * (Revoked, Re-authorization required) the mailbox is flagged as a failed refresh is, with its history
+     * entry and announcement; anything else (Entra unreachable, a wrong secret) is left to the caller's
+     * retries and reporting, so a passing outage does not stop a mailbox. Returns whether it was flagged.
+     */
+    public boolean signInFailed(UUID mailboxId, SignInFailure f) {
+        if (!SignInFailures.statusFor(f).needsSignIn()) {
+            return false;
+        }
+        Mailbox m = mailbox(mailboxId);
+        flag(m, connection(m.connectionId()), f);
+        return true;
+    }
+
+    private MailboxStatus flag(Mailbox m, Connection c, SignInFailure f) {
+        MailboxStatus status = SignInFailures.statusFor(f);
+        stores.mailboxes()
+                .setStatus(m.id(), status, SignInFailures.code(f), Optional.of(f.plainMessage() + " " + f.fix()));
+        stores.history()
+                .add(SignInFailures.history(c.id(), m.id(), HistoryEvent.Kind.REFRESH_FAILED, "Refresh failed", f));
+        log.info(
+                "refresh failed for mailbox {}: {} ({})",
+                m.id(),
+                SignInFailures.code(f).orElse(f.error()),
+                status);
+        announce(new StatusChange(m.id(), status, SignInFailures.code(f), SignInFailures.summary(f)));
+        return status;
     }
 
     /** What one sweep did. */

@@ -26,8 +26,10 @@ import java.util.function.Function;
  * transaction (so "received" and "queued" commit together). The idempotency key is the mailbox and the
  * item ID: every attempt of every target carries the same key for the same message. With an {@link
  * AfterDelivery}, a message queued for at least one target is also registered there (same transaction,
- * same key, with its item ID) for the action on the original once delivered. A message that cannot be
- * parsed becomes {@code message.failed} instead ({@link #failed}), and its original goes to the failed folder.
+ * same key, with its item ID) for the action on the original once delivered. With {@link
+ * #keepingMessagesIn}, every parsed message is kept with its MIME and the event carries the kept
+ * message's ID as {@code receivedId}. A message that cannot be parsed becomes {@code message.failed}
+ * instead ({@link #failed}), and its original goes to the failed folder.
  */
 public final class ReceivePipeline implements MessageSink {
     private final MimeParser parser;
@@ -78,8 +80,10 @@ public final class ReceivePipeline implements MessageSink {
         data.put("label", decision.label());
         data.put("rule", decision.rule());
         if (received != null) {
-            received.record(
-                    mailbox.id(), message, decision, MessageJson.mapper().writeValueAsString(data));
+            long id = received.record(
+                    mailbox.id(), message, decision, MessageJson.mapper().writeValueAsString(data), mime);
+            // The kept message's ID: attachments, reply and forward through the API name it.
+            data.put("receivedId", id);
         }
         if (!decision.deliver()) {
             return;

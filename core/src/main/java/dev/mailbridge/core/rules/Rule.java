@@ -49,7 +49,7 @@ public record Rule(
 
     public Rule {
         if (name == null || name.isBlank()) {
-            throw new RuleException("a rule needs a name");
+            throw new RuleException("name", "a rule needs a name");
         }
         name = name.strip();
         senderPattern = blankToNull(senderPattern);
@@ -58,15 +58,16 @@ public record Rule(
         headerName = blankToNull(headerName);
         headerPattern = blankToNull(headerPattern);
         label = blankToNull(label);
-        compile(name, "sender pattern", senderPattern);
-        compile(name, "recipient pattern", recipientPattern);
-        compile(name, "subject pattern", subjectPattern);
-        compile(name, "header pattern", headerPattern);
+        compile(name, "senderPattern", "sender pattern", senderPattern);
+        compile(name, "recipientPattern", "recipient pattern", recipientPattern);
+        compile(name, "subjectPattern", "subject pattern", subjectPattern);
+        compile(name, "headerPattern", "header pattern", headerPattern);
         if (headerPattern != null && headerName == null) {
-            throw new RuleException("rule '" + name + "': the header pattern needs a header name");
+            throw new RuleException("headerName", "rule '" + name + "': the header pattern needs a header name");
         }
         if (headerName != null && !headerName.matches("[!-9;-~]+")) {
             throw new RuleException(
+                    "headerName",
                     "rule '" + name + "': the header name '" + headerName + "' is not a valid header field name");
         }
         List<String> ignored = new ArrayList<>();
@@ -77,7 +78,11 @@ public record Rule(
                     continue;
                 }
                 if (isRegex(entry)) {
-                    compile(name, "ignored sender " + (i + 1), entry.substring(1, entry.length() - 1));
+                    compile(
+                            name,
+                            "ignoredSenders[" + i + "]",
+                            "ignored sender " + (i + 1),
+                            entry.substring(1, entry.length() - 1));
                 }
                 ignored.add(entry);
             }
@@ -92,8 +97,10 @@ public record Rule(
                 }
                 domain = domain.startsWith("@") ? domain.substring(1) : domain;
                 if (!domain.matches("[\\p{L}\\p{N}.-]+")) {
-                    throw new RuleException("rule '" + name + "': accepted domain " + (i + 1) + " '"
-                            + acceptedDomains.get(i) + "' is not a domain name (like example.com)");
+                    throw new RuleException(
+                            "acceptedDomains[" + i + "]",
+                            "rule '" + name + "': accepted domain " + (i + 1) + " '" + acceptedDomains.get(i)
+                                    + "' is not a domain name (like example.com)");
                 }
                 domains.add(domain.toLowerCase(Locale.ROOT));
             }
@@ -110,16 +117,19 @@ public record Rule(
         return ignoredSender.length() > 2 && ignoredSender.startsWith("/") && ignoredSender.endsWith("/");
     }
 
-    static Pattern compile(String rule, String field, String regex) {
+    /** @param key the component, as {@link RuleException#field()} names it; @param field the same in words */
+    static Pattern compile(String rule, String key, String field, String regex) {
         if (regex == null) {
             return null;
         }
         try {
             return Pattern.compile(regex, Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
         } catch (PatternSyntaxException e) {
-            throw new RuleException("rule '" + rule + "': the " + field + " is not a valid regular expression: "
-                    + e.getDescription() + (e.getIndex() >= 0 ? " near index " + e.getIndex() : "") + " in "
-                    + regex);
+            throw new RuleException(
+                    key,
+                    "rule '" + rule + "': the " + field + " is not a valid regular expression: "
+                            + e.getDescription() + (e.getIndex() >= 0 ? " near index " + e.getIndex() : "") + " in "
+                            + regex);
         }
     }
 

@@ -49,7 +49,7 @@ public final class RuleSet {
         for (Rule rule : rules) {
             Objects.requireNonNull(rule, "rule");
             if (!names.add(rule.name().toLowerCase(Locale.ROOT))) {
-                throw new RuleException("rule '" + rule.name() + "': another rule has the same name");
+                throw new RuleException("name", "rule '" + rule.name() + "': another rule has the same name");
             }
             compiled.add(new Compiled(rule));
         }
@@ -152,16 +152,18 @@ public final class RuleSet {
 
         Compiled(Rule rule) {
             this.rule = rule;
-            this.sender = Rule.compile(rule.name(), "sender pattern", rule.senderPattern());
-            this.recipient = Rule.compile(rule.name(), "recipient pattern", rule.recipientPattern());
-            this.subject = Rule.compile(rule.name(), "subject pattern", rule.subjectPattern());
-            this.header = Rule.compile(rule.name(), "header pattern", rule.headerPattern());
+            this.sender = Rule.compile(rule.name(), "senderPattern", "sender pattern", rule.senderPattern());
+            this.recipient =
+                    Rule.compile(rule.name(), "recipientPattern", "recipient pattern", rule.recipientPattern());
+            this.subject = Rule.compile(rule.name(), "subjectPattern", "subject pattern", rule.subjectPattern());
+            this.header = Rule.compile(rule.name(), "headerPattern", "header pattern", rule.headerPattern());
             List<String> ignored = rule.ignoredSenders();
             for (int i = 0; i < ignored.size(); i++) {
                 String entry = ignored.get(i);
                 if (Rule.isRegex(entry)) {
                     String regex = entry.substring(1, entry.length() - 1);
-                    ignoredPatterns.add(Rule.compile(rule.name(), "ignored sender " + (i + 1), regex));
+                    ignoredPatterns.add(
+                            Rule.compile(rule.name(), "ignoredSenders[" + i + "]", "ignored sender " + (i + 1), regex));
                     ignoredPatternSources.add(entry);
                 } else {
                     ignoredAddresses.add(entry.toLowerCase(Locale.ROOT));

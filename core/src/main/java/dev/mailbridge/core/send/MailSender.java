@@ -108,7 +108,7 @@ public final class MailSender {
         validate(message);
         String sendId = UUID.randomUUID().toString();
         String messageId = "<mb." + sendId + "@" + domain(mailbox.address()) + ">";
-        byte[] mime = compose(message, sendId, messageId);
+        byte[] mime = compose(message, sendId, messageId, mailbox.address());
         return deliver(mailbox, sendId, messageId, mime, summary(message));
     }
 
@@ -208,6 +208,9 @@ public final class MailSender {
         checkAddresses("bcc", m.bcc(), errors);
         checkAddresses("replyTo", m.replyTo(), errors);
         m.sendAs().ifPresent(a -> checkAddresses("sendAs", List.of(a), errors));
+        if (m.onBehalf() && m.sendAs().isEmpty()) {
+            errors.add(new FieldError("onBehalf", "Give the address to send on behalf of in from (or sendAs)."));
+        }
         if (m.subject().isBlank() && m.text().isEmpty() && m.html().isEmpty()) {
             errors.add(new FieldError("subject", "Enter a subject or a body (text or html)."));
         }
@@ -272,7 +275,7 @@ public final class MailSender {
 
     // ----- composition -----
 
-    byte[] compose(OutgoingMessage m, String sendId, String messageId) {
+    byte[] compose(OutgoingMessage m, String sendId, String messageId, String mailboxAddress) {
         try {
             MimeMessage msg = new MimeMessage(session) {
                 @Override
@@ -282,6 +285,9 @@ public final class MailSender {
             };
             if (m.sendAs().isPresent()) {
                 msg.setFrom(new InternetAddress(m.sendAs().get(), true));
+                if (m.onBehalf()) {
+                    msg.setSender(new InternetAddress(mailboxAddress, true));
+                }
             }
             msg.setRecipients(Message.RecipientType.TO, parse(m.to()));
             msg.setRecipients(Message.RecipientType.CC, parse(m.cc()));
@@ -331,7 +337,13 @@ public final class MailSender {
                     part.setDataHandler(new DataHandler(new ByteArrayDataSource(a.content(), type)));
                     part.setFileName(a.name());
                     part.setDisposition(MimeBodyPart.ATTACHMENT);
-                    part.setHeader("Content-Transfer-Encoding", "base64");
+                    // RFC 2046 5.2.1: a message/rfc822 part is never base64 (a forwarded message); 8bit if it has
+                    // non-ASCII bytes
+                    part.setHeader(
+                            "Content-Transfer-Encoding",
+                            type.regionMatches(true, 0, "message/rfc822", 0, 14)
+                                    ? (ascii(a.content()) ? "7bit" : "8bit")
+                                    : "base64");
                     mixed.addBodyPart(part);
                 }
                 msg.setContent(mixed);
@@ -362,6 +374,15 @@ public final class MailSender {
         } else {
             part.setText(m.text().orElse(""), "UTF-8");
         }
+    }
+
+    private static boolean ascii(byte[] b) {
+        for (byte x : b) {
+            if (x < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static InternetAddress[] parse(List<String> list) throws AddressException {
@@ -423,7 +444,7 @@ public final class MailSender {
         m.cc().forEach(cc::add);
         n.put("bccCount", m.bcc().size());
         m.inReplyTo().ifPresent(id -> n.put("inReplyTo", bracket(id)));
-        m.sendAs().ifPresent(a -> n.put("sendAs", a));
+        m.sendAs().ifPresent(a -> n.put(m.onBehalf() ? "onBehalfOf" : "sendAs", a));
         n.put("importance", m.importance().name().toLowerCase(Locale.ROOT));
         ArrayNode atts = n.putArray("attachments");
         for (OutgoingMessage.Attachment a : m.attachments()) {

@@ -11,7 +11,10 @@ import java.util.Optional;
  * prefixes the subject with {@code Re: }.
  *
  * @param sendAs another mailbox's address for the {@code From} header (send as); Exchange refuses the send
- *     (502) unless the mailbox has Send As permission on it. Empty: Exchange sets the mailbox's own address.
+ *     ({@code ErrorSendAsDenied}) unless the mailbox has Send As permission on it. Empty: Exchange sets the
+ *     mailbox's own address.
+ * @param onBehalf with {@code sendAs}: send on behalf of it, as EWS does (From: {@code sendAs}, Sender: the
+ *     sending mailbox; recipients see "mailbox on behalf of sendAs"); needs Send on Behalf permission
  */
 public record OutgoingMessage(
         List<String> to,
@@ -25,7 +28,8 @@ public record OutgoingMessage(
         List<String> replyTo,
         Optional<String> sendAs,
         Optional<String> inReplyTo,
-        List<String> references) {
+        List<String> references,
+        boolean onBehalf) {
 
     /** Outlook's three levels; sent as the {@code Importance} header. */
     public enum Importance {
@@ -79,7 +83,8 @@ public record OutgoingMessage(
                 replyTo,
                 sendAs,
                 Optional.ofNullable(messageId),
-                originalReferences);
+                originalReferences,
+                onBehalf);
     }
 
     /** Builds an {@link OutgoingMessage}. */
@@ -96,6 +101,7 @@ public record OutgoingMessage(
         private String sendAs;
         private String inReplyTo;
         private List<String> references = List.of();
+        private boolean onBehalf;
 
         public Builder to(String... a) {
             to = List.of(a);
@@ -149,6 +155,13 @@ public record OutgoingMessage(
             return this;
         }
 
+        /** Sends on behalf of {@code address}: From {@code address}, Sender the sending mailbox. */
+        public Builder onBehalfOf(String address) {
+            sendAs = address;
+            onBehalf = true;
+            return this;
+        }
+
         public Builder inReplyTo(String messageId, String... originalReferences) {
             inReplyTo = messageId;
             references = List.of(originalReferences);
@@ -168,7 +181,8 @@ public record OutgoingMessage(
                     replyTo,
                     Optional.ofNullable(sendAs),
                     Optional.ofNullable(inReplyTo),
-                    references);
+                    references,
+                    onBehalf);
         }
     }
 }

@@ -47,6 +47,24 @@ public final class Jdbc {
                 sql);
     }
 
+    /** Runs an INSERT and returns the value the database generated for the {@code BIGINT} column {@code key}. */
+    public long insert(String sql, String key, Object... args) {
+        return withConnection(
+                c -> {
+                    try (PreparedStatement ps = c.prepareStatement(sql, new String[] {key})) {
+                        bind(ps, args);
+                        ps.executeUpdate();
+                        try (ResultSet rs = ps.getGeneratedKeys()) {
+                            if (!rs.next()) {
+                                throw new SQLException("the database returned no generated " + key);
+                            }
+                            return rs.getLong(1);
+                        }
+                    }
+                },
+                sql);
+    }
+
     public <T> List<T> query(String sql, RowMapper<T> mapper, Object... args) {
         return withConnection(
                 c -> {
@@ -140,6 +158,8 @@ public final class Jdbc {
                 case Instant t -> ps.setObject(at, t.atOffset(ZoneOffset.UTC));
                 case UUID u -> ps.setObject(at, u);
                 case Enum<?> e -> ps.setString(at, e.name());
+                case java.io.InputStream in ->
+                    ps.setBinaryStream(at, in); // read by the statement; the caller closes it
                 default -> ps.setObject(at, a);
             }
         }

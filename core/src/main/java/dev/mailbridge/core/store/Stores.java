@@ -15,6 +15,7 @@ public final class Stores {
     private final ApiKeyStore apiKeys;
     private final AuditLog audit;
     private final SettingsStore settings;
+    private final RuleStore rules;
 
     public Stores(Database database, Vault vault, Clock clock) {
         Jdbc jdbc = database.jdbc();
@@ -28,6 +29,7 @@ public final class Stores {
         this.apiKeys = new ApiKeyStore(jdbc, clock);
         this.audit = new AuditLog(jdbc, clock);
         this.settings = new SettingsStore(jdbc);
+        this.rules = new RuleStore(jdbc, clock);
     }
 
     public Database database() {
@@ -68,5 +70,10 @@ public final class Stores {
 
     public SettingsStore settings() {
         return settings;
+    }
+
+    /** Per-mailbox rules. */
+    public RuleStore rules() {
+        return rules;
     }
 }

@@ -103,6 +103,34 @@ public final class AppRegistration {
                 return r;
             }
         }
+        // Entra ignores the port of an http localhost redirect URI (RFC 8252 7.3, 8.3): a desktop app
+        // registers http://localhost and listens on whichever free port it gets.
+        String loopback = withoutLoopbackPort(uri);
+        if (loopback != null) {
+            for (RedirectUri r : redirectUris) {
+                if (loopback.equals(withoutLoopbackPort(r.uri()))) {
+                    return r;
+                }
+            }
+        }
         return null;
+    }
+
+    /** {@code http://localhost[:port][/path]} as {@code http://localhost/path}; null for other URIs. */
+    private static String withoutLoopbackPort(String uri) {
+        java.net.URI u;
+        try {
+            u = new java.net.URI(uri);
+        } catch (java.net.URISyntaxException | NullPointerException e) {
+            return null;
+        }
+        if (!"http".equals(u.getScheme())
+                || !("localhost".equals(u.getHost()) || "127.0.0.1".equals(u.getHost()))
+                || u.getRawQuery() != null
+                || u.getRawFragment() != null) {
+            return null;
+        }
+        String path = u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath();
+        return "http://" + u.getHost() + path;
     }
 }

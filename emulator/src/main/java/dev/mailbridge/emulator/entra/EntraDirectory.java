@@ -97,6 +97,11 @@ public final class EntraDirectory {
         return list;
     }
 
+    /** The users of a tenant, in the order they were added. */
+    public synchronized List<EntraUser> users(String tenantRef) {
+        return List.copyOf(require(tenantRef).users.values());
+    }
+
     public synchronized EntraUser user(String tenantRef, String upn) {
         EntraUser user = require(tenantRef).user(upn);
         if (user == null) {

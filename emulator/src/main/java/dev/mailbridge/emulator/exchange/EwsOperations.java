@@ -540,16 +540,29 @@ final class EwsOperations {
                                             "Synchronization state data is corrupt or otherwise invalid.");
                                 }
                             }
+                            // The page is the `limit` oldest changes after `since`. Creates come from the
+                            // items that entered after it, in order, so only the first limit + 1 are
+                            // read; updates and read-flag changes from the items changed since they
+                            // entered. Never a scan of the whole folder per page (an initial sync of a
+                            // large folder was quadratic).
                             List<Change> changes = new ArrayList<>();
-                            for (Item i : f.items.values()) {
-                                if (!ignore.isEmpty() && ignore.contains(i.id())) {
-                                    continue;
+                            int creates = 0;
+                            for (Item i : f.byEntered.tailMap(since, false).values()) {
+                                if (creates > limit) {
+                                    break;
                                 }
-                                if (i.enteredSeq > since) {
+                                if (ignore.isEmpty() || !ignore.contains(i.id())) {
                                     changes.add(new Change(i.enteredSeq, "Create", i, null));
-                                } else if (i.contentSeq > since) {
+                                    creates++;
+                                }
+                            }
+                            for (Item i : f.byLastChange.tailMap(since, false).values()) {
+                                if (i.enteredSeq > since || (!ignore.isEmpty() && ignore.contains(i.id()))) {
+                                    continue; // a Create (above), or ignored
+                                }
+                                if (i.contentSeq > since) {
                                     changes.add(new Change(i.contentSeq, "Update", i, null));
-                                } else if (i.readSeq > since) {
+                                } else {
                                     changes.add(new Change(i.readSeq, "ReadFlagChange", i, null));
                                 }
                             }
@@ -706,42 +719,41 @@ final class EwsOperations {
         }
     }
 
-    /** Sets From (the sending mailbox) when the MIME has none. */
-    private byte[] withSender(Ctx ctx, byte[] mime) {
+    /**
+     * Refuses a From of another of the emulator's mailboxes unless the sending mailbox may send as it (no
+     * Sender, or Sender itself) or on behalf of it (Sender: the sending mailbox), as Exchange does with
+     * ErrorSendAsDenied. A From outside the emulator's mailboxes is let through (Exchange Online refuses it
+     * too; tests send from made-up addresses).
+     */
+    private void checkSendAs(Ctx ctx, byte[] mime) {
+        InternetAddress from;
+        InternetAddress sender;
         try {
             MimeMessage m = new MimeMessage(MailStore.SESSION, new java.io.ByteArrayInputStream(mime));
-            if (m.getFrom() != null && m.getHeader("Date") != null) {
-                return mime;
-            }
-            String originalId = m.getMessageID();
-            if (m.getFrom() == null) {
-                m.setFrom(new InternetAddress(ctx.mailbox().smtp, ctx.mailbox().displayName, "UTF-8"));
-            }
-            if (m.getHeader("Date") == null) {
-                m.setSentDate(Date.from(store.now()));
-            }
-            m.saveChanges();
-            if (originalId != null) {
-                m.setHeader("Message-ID", originalId);
-            }
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            m.writeTo(out);
-            return out.toByteArray();
+            from = m.getFrom() == null || m.getFrom().length == 0 ? null : (InternetAddress) m.getFrom()[0];
+            sender = (InternetAddress) m.getSender();
         } catch (Exception e) {
-            return mime;
+            return; // unreadable headers are refused elsewhere, or sent as they are
         }
-    }
-
-    /** Sends: a copy into every emulator mailbox among the recipients' inboxes. */
-    private void send(Ctx ctx, Item sent) {
-        for (String rcpt : MailStore.recipients(sent)) {
-            Mailbox target = store.mailbox(rcpt);
-            if (target == null) {
-                continue;
-            }
-            Item copy = store.newItem(target, sent.mime);
-            copy.setRead(false);
-            store.deliverItem(target.folder("inbox"), copy);
+        String me = ctx.mailbox().smtp;
+        if (from == null || from.getAddress() == null || from.getAddress().equalsIgnoreCase(me)) {
+            return;
+        }
+        MailStore.Mailbox principal = store.mailbox(from.getAddress());
+        if (principal == null) {
+            return;
+        }
+        boolean onBehalf = sender != null
+                && sender.getAddress() != null
+                && sender.getAddress().equalsIgnoreCase(me);
+        boolean allowed = onBehalf
+                ? principal.sendOnBehalf.contains(me) || principal.sendAs.contains(me)
+                : principal.sendAs.contains(me);
+        if (!allowed) {
+            throw new EwsError(
+                    "ErrorSendAsDenied",
+                    "The user account which was used to submit this request does not have the right to send mail on"
+                            + " behalf of the specified sending account.");
         }
     }
 
@@ -785,12 +797,13 @@ final class EwsOperations {
                             return "<m:Items><t:Message><t:ItemId Id=\"" + item.id() + "\" ChangeKey=\""
                                     + item.changeKey() + "\"/></t:Message></m:Items>";
                         }
-                        byte[] out = withSender(ctx, mime);
+                        checkSendAs(ctx, mime);
+                        byte[] out = store.withSender(ctx.mailbox(), mime);
                         Item sent = store.newItem(ctx.mailbox(), out);
                         if (MailStore.recipients(sent).isEmpty()) {
                             throw new EwsError("ErrorInvalidRecipients", "At least one recipient isn't valid.");
                         }
-                        send(ctx, sent);
+                        store.deliverToRecipients(sent);
                         if (disposition.equals("SendAndSaveCopy")) {
                             sent.setRead(true);
                             sent.fromMe = true;
@@ -819,12 +832,13 @@ final class EwsOperations {
         El saved = op.child("SavedItemFolderId");
         return perEach(op, "SendItem", op.child("ItemIds"), null, id -> {
             Item draft = resolveItem(ctx, id);
-            byte[] out = withSender(ctx, draft.mime);
+            checkSendAs(ctx, draft.mime);
+            byte[] out = store.withSender(ctx.mailbox(), draft.mime);
             Item sent = store.newItem(draft.mailbox, out);
             if (MailStore.recipients(sent).isEmpty()) {
                 throw new EwsError("ErrorInvalidRecipients", "At least one recipient isn't valid.");
             }
-            send(ctx, sent);
+            store.deliverToRecipients(sent);
             store.remove(draft);
             if (save) {
                 Folder target = saved == null || saved.first() == null

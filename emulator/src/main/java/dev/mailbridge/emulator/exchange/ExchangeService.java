@@ -65,6 +65,7 @@ public final class ExchangeService implements EmulatorService {
     private final EwsAuth auth;
     private final EwsOperations ops;
     private final Subscriptions subscriptions;
+    private final StoreAccess access;
     private final Faults faults = new Faults();
     private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
 
@@ -75,6 +76,7 @@ public final class ExchangeService implements EmulatorService {
         this.subscriptions = new Subscriptions(clock);
         this.store.events = subscriptions;
         this.ops = new EwsOperations(store, subscriptions);
+        this.access = new StoreAccess(store);
     }
 
     /**
@@ -107,6 +109,12 @@ public final class ExchangeService implements EmulatorService {
     public MailStore store() {
         syncMailboxes();
         return store;
+    }
+
+    /** The store as the Graph service uses it: snapshots and operations that raise EWS's events too. */
+    public StoreAccess access() {
+        syncMailboxes();
+        return access;
     }
 
     /** Same as {@link #store()}. */
@@ -211,6 +219,10 @@ public final class ExchangeService implements EmulatorService {
         }
         try {
             serve(request, response, callback, endpoint);
+        } catch (org.eclipse.jetty.io.EofException e) {
+            // the client went away mid-request (killed, or it gave up): nobody is left to answer
+            LOG.debug("EWS client closed the connection on {} before its request was read", path);
+            callback.failed(e);
         } catch (Exception e) {
             LOG.error("EWS emulator failed on {}", path, e);
             send(
@@ -329,7 +341,8 @@ public final class ExchangeService implements EmulatorService {
             }
             if (answer instanceof ReplyBody reply) {
                 // Assembled here, outside the store's lock: the MIME's base64 is copied in as stored bytes.
-                send(response, callback, reply.toBytes(envelopeStart(versionHeader), ENVELOPE_END));
+                exchangeHeaders(response);
+                reply.send(request, response, callback, envelopeStart(versionHeader), ENVELOPE_END);
                 return;
             }
             send(response, callback, 200, envelope(versionHeader, (String) answer));
@@ -531,16 +544,14 @@ public final class ExchangeService implements EmulatorService {
     }
 
     private static void send(Response response, Callback callback, int status, String type, String body) {
-        response.getHeaders().put("request-id", java.util.UUID.randomUUID().toString());
-        response.getHeaders().put("X-FEServer", "EMULATOR");
+        exchangeHeaders(response);
         dev.mailbridge.emulator.server.Responses.send(response, callback, status, type, body);
     }
 
-    /** A 200 SOAP response already in bytes. */
-    private static void send(Response response, Callback callback, byte[] xml) {
+    /** What Exchange Online puts on every answer. */
+    private static void exchangeHeaders(Response response) {
         response.getHeaders().put("request-id", java.util.UUID.randomUUID().toString());
         response.getHeaders().put("X-FEServer", "EMULATOR");
-        dev.mailbridge.emulator.server.Responses.send(response, callback, 200, "text/xml; charset=utf-8", xml);
     }
 
     static ObjectNode json() {

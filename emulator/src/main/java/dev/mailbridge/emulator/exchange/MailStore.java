@@ -24,7 +24,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -85,6 +87,10 @@ public final class MailStore {
         final Map<String, Item> items = new LinkedHashMap<>();
         final List<long[]> folderTombstoneSeqs = new ArrayList<>();
         final List<String> folderTombstoneIds = new ArrayList<>();
+        /** Who may send as this mailbox (Add-RecipientPermission -AccessRights SendAs), by SMTP address. */
+        final java.util.Set<String> sendAs = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        /** Who may send on behalf of it (Set-Mailbox -GrantSendOnBehalfTo), by SMTP address. */
+        final java.util.Set<String> sendOnBehalf = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
         Mailbox(String smtp, String displayName, String tenantId) {
             this.smtp = smtp.toLowerCase(Locale.ROOT);
@@ -113,6 +119,16 @@ public final class MailStore {
             this.ewsEnabled = enabled;
         }
 
+        /** Lets {@code trustee} send as this mailbox (From: this mailbox, no Sender). */
+        public void grantSendAs(String trustee) {
+            sendAs.add(trustee.toLowerCase(Locale.ROOT));
+        }
+
+        /** Lets {@code trustee} send on behalf of this mailbox (From: this mailbox, Sender: the trustee). */
+        public void grantSendOnBehalf(String trustee) {
+            sendOnBehalf.add(trustee.toLowerCase(Locale.ROOT));
+        }
+
         long next() {
             return ++seq;
         }
@@ -134,6 +150,14 @@ public final class MailStore {
         long createdSeq;
         long modSeq;
         final Map<String, Item> items = new LinkedHashMap<>();
+        /**
+         * The same items by the seq at which they entered this folder, and those changed since they
+         * entered by the seq of their last change: SyncFolderItems reads a page from these in
+         * O(page + changed) instead of scanning the whole folder on every page.
+         */
+        final NavigableMap<Long, Item> byEntered = new TreeMap<>();
+
+        final NavigableMap<Long, Item> byLastChange = new TreeMap<>();
         /** Kept as items come, go and change read state: every delivery reports it (folder ModifiedEvent). */
         int unreadCount;
         /** Items that left this folder: item id, seq when they left, seq when they had entered. */
@@ -440,6 +464,7 @@ public final class MailStore {
         item.contentSeq = s;
         item.readSeq = 0;
         f.items.put(item.key, item);
+        f.byEntered.put(s, item);
         mb.items.put(item.key, item);
         if (!item.read) {
             f.unreadCount++;
@@ -448,6 +473,10 @@ public final class MailStore {
 
     void touch(Item item, boolean readOnly) {
         long s = item.mailbox.next();
+        if (item.folder != null) {
+            item.folder.byLastChange.remove(item.lastSeq());
+            item.folder.byLastChange.put(s, item);
+        }
         if (readOnly) {
             item.readSeq = s;
         } else {
@@ -475,6 +504,8 @@ public final class MailStore {
         if (f.items.remove(item.key) != null && !item.read) {
             f.unreadCount--;
         }
+        f.byEntered.remove(item.enteredSeq);
+        f.byLastChange.remove(item.lastSeq());
         mb.items.remove(item.key);
         f.tombstones.add(new Tombstone(item.id(), mb.next(), item.enteredSeq));
     }
@@ -496,6 +527,45 @@ public final class MailStore {
     /** Puts a message into a folder as new mail (delivery by a send). */
     void deliverItem(Folder f, Item item) {
         add(f, item, true);
+    }
+
+    /** Sends: a copy, unread, into the inbox of every emulator mailbox among the recipients. */
+    void deliverToRecipients(Item sent) {
+        for (String rcpt : recipients(sent)) {
+            Mailbox target = mailbox(rcpt);
+            if (target == null) {
+                continue;
+            }
+            Item copy = newItem(target, sent.mime);
+            copy.setRead(false);
+            deliverItem(target.folder("inbox"), copy);
+        }
+    }
+
+    /** Sets From (the sending mailbox) and Date when the MIME has none, as Exchange does on submission. */
+    byte[] withSender(Mailbox sender, byte[] mime) {
+        try {
+            MimeMessage m = new MimeMessage(SESSION, new ByteArrayInputStream(mime));
+            if (m.getFrom() != null && m.getHeader("Date") != null) {
+                return mime;
+            }
+            String originalId = m.getMessageID();
+            if (m.getFrom() == null) {
+                m.setFrom(new InternetAddress(sender.smtp, sender.displayName, "UTF-8"));
+            }
+            if (m.getHeader("Date") == null) {
+                m.setSentDate(java.util.Date.from(now()));
+            }
+            m.saveChanges();
+            if (originalId != null) {
+                m.setHeader("Message-ID", originalId);
+            }
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            m.writeTo(out);
+            return out.toByteArray();
+        } catch (Exception e) {
+            return mime;
+        }
     }
 
     Item copy(Item item, Folder to) {

@@ -33,4 +33,57 @@ interface StoreEvents {
 
     /** A folder's contents or counts changed. */
     default void folderModified(Folder folder) {}
+
+    /** Both listeners, {@code first} first: EWS notifications and Graph's share the store. */
+    static StoreEvents both(StoreEvents first, StoreEvents second) {
+        return new StoreEvents() {
+            @Override
+            public void itemCreated(Item item) {
+                first.itemCreated(item);
+                second.itemCreated(item);
+            }
+
+            @Override
+            public void newMail(Item item) {
+                first.newMail(item);
+                second.newMail(item);
+            }
+
+            @Override
+            public void itemDeleted(Item item, String itemId, Folder from) {
+                first.itemDeleted(item, itemId, from);
+                second.itemDeleted(item, itemId, from);
+            }
+
+            @Override
+            public void itemModified(Item item) {
+                first.itemModified(item);
+                second.itemModified(item);
+            }
+
+            @Override
+            public void itemMoved(String oldId, Folder from, Item item) {
+                first.itemMoved(oldId, from, item);
+                second.itemMoved(oldId, from, item);
+            }
+
+            @Override
+            public void itemCopied(Item source, Item copy) {
+                first.itemCopied(source, copy);
+                second.itemCopied(source, copy);
+            }
+
+            @Override
+            public void folderCreated(Folder folder) {
+                first.folderCreated(folder);
+                second.folderCreated(folder);
+            }
+
+            @Override
+            public void folderModified(Folder folder) {
+                first.folderModified(folder);
+                second.folderModified(folder);
+            }
+        };
+    }
 }

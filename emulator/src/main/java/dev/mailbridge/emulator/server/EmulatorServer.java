@@ -13,6 +13,8 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -60,11 +62,16 @@ public final class EmulatorServer implements AutoCloseable {
         this.services = List.copyOf(services);
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
         threads.setName("emulator");
-        this.server = new Server(threads);
+        // Buffers up to 1 MiB pooled (Jetty's default stops at 64 KiB): EWS answers with MIME, such as
+        // a GetItem of ten messages, are a few hundred KB and are assembled in one pooled buffer.
+        this.server = new Server(threads, null, new ArrayByteBufferPool(0, 4096, 1 << 20));
         server.setStopTimeout(2_000);
 
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
+        // Graph ids are base64 and travel in path segments, so clients send '/' as %2F there.
+        http.setUriCompliance(
+                UriCompliance.DEFAULT.with("graph-ids", UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR));
         HttpConfiguration https = new HttpConfiguration(http);
         SecureRequestCustomizer secure = new SecureRequestCustomizer();
         secure.setSniHostCheck(false);

@@ -20,10 +20,15 @@ public final class Responses {
 
     /** {@code bytes} must be {@code contentType}'s encoding already; the array is not copied. */
     public static void send(Response response, Callback callback, int status, String contentType, byte[] bytes) {
+        head(response, status, contentType, bytes.length);
+        response.write(true, ByteBuffer.wrap(bytes), callback);
+    }
+
+    /** Status and headers of a whole response of {@code length} bytes; the caller writes the body. */
+    public static void head(Response response, int status, String contentType, long length) {
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store, no-cache");
-        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
-        response.write(true, ByteBuffer.wrap(bytes), callback);
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, length);
     }
 }

@@ -42,6 +42,23 @@ class AuthorizePagesTest extends EntraEmulatorTest {
     }
 
     @Test
+    void anHttpLocalhostRedirectUriMatchesOnAnyPort() throws Exception {
+        // The desktop app registers http://localhost; Entra ignores the port a CLI listens on.
+        HttpResponse<String> anyPort = browser().get(authorize(TENANT, PUBLIC_APP, "http://localhost:54321", EWS, ""));
+        assertThat(anyPort.body()).doesNotContain("data-code=\"50011\"");
+        assertThat(anyPort.statusCode()).isLessThan(400);
+        // Only the port is ignored: another path, or https, is still not registered.
+        assertThat(browser()
+                        .get(authorize(TENANT, PUBLIC_APP, "http://localhost:54321/elsewhere", EWS, ""))
+                        .body())
+                .contains("data-code=\"50011\"");
+        assertThat(browser()
+                        .get(authorize(TENANT, PUBLIC_APP, "https://localhost:54321", EWS, ""))
+                        .body())
+                .contains("data-code=\"50011\"");
+    }
+
+    @Test
     void unknownTenantAndUnknownAppAreErrorPages() throws Exception {
         assertThat(browser()
                         .get(authorize("nowhere.example", WEB_APP, CALLBACK, EWS, ""))

@@ -93,6 +93,60 @@ public final class EntraFixture {
         return map;
     }
 
+    /** An access token by client credentials from the tenant at {@code base} (HTTP or HTTPS). */
+    public static String clientCredentialsToken(
+            Emulator emulator, String base, String clientId, String secret, String scope) throws Exception {
+        return token(
+                emulator,
+                base,
+                Map.of(
+                        "grant_type",
+                        "client_credentials",
+                        "client_id",
+                        clientId,
+                        "client_secret",
+                        secret,
+                        "scope",
+                        scope));
+    }
+
+    /** The web app's authorization-code flow through the sign-in page, as a browser would; the access token. */
+    public static String authorizationCodeToken(
+            Emulator emulator, String base, String upn, String password, String scope) throws Exception {
+        String authorize = base + "/" + DOMAIN + "/oauth2/v2.0/authorize?client_id=" + WEB_APP
+                + "&response_type=code&redirect_uri=" + URLEncoder.encode(CALLBACK, StandardCharsets.UTF_8)
+                + "&scope=" + URLEncoder.encode(scope + " offline_access", StandardCharsets.UTF_8)
+                + "&state=s1&login_hint=" + URLEncoder.encode(upn, StandardCharsets.UTF_8);
+        Browser browser = new Browser(emulator, base);
+        HttpResponse<String> signedIn = browser.signIn(browser.get(authorize), upn, password);
+        String code = query(Browser.location(signedIn)).get("code");
+        if (code == null) {
+            throw new AssertionError("No code after signing in:\n" + signedIn.body());
+        }
+        return token(
+                emulator,
+                base,
+                Map.of(
+                        "grant_type", "authorization_code",
+                        "client_id", WEB_APP,
+                        "client_secret", WEB_SECRET,
+                        "code", code,
+                        "redirect_uri", CALLBACK,
+                        "scope", scope));
+    }
+
+    private static String token(Emulator emulator, String base, Map<String, String> fields) throws Exception {
+        HttpResponse<String> r = postForm(
+                emulator,
+                base + "/" + DOMAIN + "/oauth2/v2.0/token",
+                form(fields),
+                "application/x-www-form-urlencoded");
+        if (r.statusCode() != 200) {
+            throw new AssertionError("Token request failed (" + r.statusCode() + "): " + r.body());
+        }
+        return JSON.readTree(r.body()).get("access_token").asText();
+    }
+
     static JWTClaimsSet claims(String jwt) throws Exception {
         return SignedJWT.parse(jwt).getJWTClaimsSet();
     }

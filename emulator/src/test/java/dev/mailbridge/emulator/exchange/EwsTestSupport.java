@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mailbridge.emulator.Emulator;
 import dev.mailbridge.emulator.entra.EntraFixture;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -54,19 +53,7 @@ final class EwsTestSupport {
     // ----- tokens -----
 
     String appToken(String scope) throws Exception {
-        HttpResponse<String> r = form(
-                base + "/" + TENANT + "/oauth2/v2.0/token",
-                Map.of(
-                        "grant_type",
-                        "client_credentials",
-                        "client_id",
-                        WEB_APP,
-                        "client_secret",
-                        WEB_SECRET,
-                        "scope",
-                        scope));
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        return JSON.readTree(r.body()).get("access_token").asText();
+        return EntraFixture.clientCredentialsToken(emulator, base, WEB_APP, WEB_SECRET, scope);
     }
 
     String appToken() throws Exception {
@@ -75,56 +62,11 @@ final class EwsTestSupport {
 
     /** Authorization-code flow through the sign-in page, as a browser would. */
     String userToken(String upn, String password, String scope) throws Exception {
-        String redirect = "http://localhost:8080/oauth2/callback";
-        String authorize = base + "/" + TENANT + "/oauth2/v2.0/authorize?client_id=" + WEB_APP
-                + "&response_type=code&redirect_uri=" + enc(redirect) + "&scope=" + enc(scope + " offline_access")
-                + "&state=s1&login_hint=" + enc(upn);
-        EntraFixture.Browser browser = new EntraFixture.Browser(emulator, base);
-        HttpResponse<String> signedIn = browser.signIn(browser.get(authorize), upn, password);
-        String code =
-                EntraFixture.query(EntraFixture.Browser.location(signedIn)).get("code");
-        assertThat(code).as(signedIn.body()).isNotNull();
-        HttpResponse<String> r = form(
-                base + "/" + TENANT + "/oauth2/v2.0/token",
-                Map.of(
-                        "grant_type",
-                        "authorization_code",
-                        "client_id",
-                        WEB_APP,
-                        "client_secret",
-                        WEB_SECRET,
-                        "code",
-                        code,
-                        "redirect_uri",
-                        redirect,
-                        "scope",
-                        scope));
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        return JSON.readTree(r.body()).get("access_token").asText();
+        return EntraFixture.authorizationCodeToken(emulator, base, upn, password, scope);
     }
 
     String adeleToken() throws Exception {
         return userToken(ADELE, "Adele-Passw0rd!", "https://outlook.office365.com/EWS.AccessAsUser.All");
-    }
-
-    private HttpResponse<String> form(String url, Map<String, String> fields) throws Exception {
-        return http.send(
-                HttpRequest.newBuilder(URI.create(url))
-                        .header("Content-Type", "application/x-www-form-urlencoded")
-                        .POST(HttpRequest.BodyPublishers.ofString(formBody(fields)))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    static String formBody(Map<String, String> fields) {
-        StringBuilder b = new StringBuilder();
-        fields.forEach((k, v) ->
-                b.append(b.length() == 0 ? "" : "&").append(enc(k)).append('=').append(enc(v)));
-        return b.toString();
-    }
-
-    static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
     // ----- SOAP -----

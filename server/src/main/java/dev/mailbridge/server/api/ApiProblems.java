@@ -124,6 +124,22 @@ class ApiProblems {
 
     @ExceptionHandler(EwsException.class)
     ResponseEntity<ProblemDetail> ews(EwsException e) {
+        if (e.responseCode().filter("ErrorSendAsDenied"::equals).isPresent()) {
+            // Not a fault of Exchange's: the mailbox lacks a permission the caller asked to use.
+            ProblemDetail p = problem(
+                    HttpStatus.FORBIDDEN,
+                    "Send as denied",
+                    "Exchange refused: the mailbox may not send as (or on behalf of) that address. "
+                            + e.plainMessage());
+            p.setType(URI.create("https://mailbridge.dev/problems/send-as-denied"));
+            p.setProperty(
+                    "fix",
+                    "An Exchange admin grants the mailbox Send As (Add-RecipientPermission) or Send on Behalf"
+                            + " (Set-Mailbox -GrantSendOnBehalfTo) on that address; or leave from out to send as the"
+                            + " mailbox itself.");
+            p.setProperty("code", "ErrorSendAsDenied");
+            return respond(p);
+        }
         ProblemDetail p = problem(HttpStatus.BAD_GATEWAY, "Exchange refused the request", e.plainMessage());
         p.setProperty("fix", e.fix());
         e.responseCode().ifPresent(c -> p.setProperty("code", c));

@@ -1,6 +1,8 @@
 package dev.mailbridge.server.api;
 
 import dev.mailbridge.core.connect.ValidationException;
+import dev.mailbridge.core.message.AttachmentContent;
+import dev.mailbridge.core.message.MimeParser;
 import dev.mailbridge.core.model.Mailbox;
 import dev.mailbridge.core.receive.ReceivedMessages;
 import dev.mailbridge.core.store.NotFoundException;
@@ -9,14 +11,24 @@ import dev.mailbridge.core.sync.ReceiveSettings;
 import dev.mailbridge.server.ReceiveScheduler;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.InvalidMediaTypeException;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -31,7 +43,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Recent mail of a mailbox and "wait for a message", the Receive Message step of test-automation
- * tools: the first message matching a sender and subject that arrives within a timeout.
+ * tools: the first message matching a sender and subject that arrives within a timeout; one message and its
+ * attachments' content.
  */
 @RestController
 @Tag(name = "Receive")
@@ -57,13 +70,16 @@ class MessagesApi {
     private final ReceiveSettings settings;
     private final ReceiveScheduler scheduler;
     private final Clock clock;
+    private final MimeParser parser;
 
     MessagesApi(
             Stores stores,
             ReceivedMessages messages,
             ReceiveSettings settings,
             ReceiveScheduler scheduler,
-            Clock clock) {
+            Clock clock,
+            MimeParser parser) {
+        this.parser = parser;
         this.stores = stores;
         this.messages = messages;
         this.settings = settings;
@@ -136,6 +152,93 @@ class MessagesApi {
             scheduler.syncNow(id);
             Thread.sleep(500);
         }
+    }
+
+    @GetMapping(path = "/api/v1/messages/{id}", produces = "application/json")
+    @Operation(
+            summary = "One received message",
+            description = "By the ID that message.received events carry as receivedId (and the message list as id).")
+    MessageView get(@PathVariable long id) {
+        return MessageView.of(messages.get(id).orElseThrow(() -> new NotFoundException("received message", id)));
+    }
+
+    @GetMapping(path = "/api/v1/messages/{id}/attachments/{index}")
+    @Operation(
+            summary = "An attachment's content",
+            description = "index is the attachment's index in the message JSON (attachments[].index). The decoded"
+                    + " content with the attachment's Content-Type, always as a download (Content-Disposition:"
+                    + " attachment with the file name made safe). 404 when the message is no longer kept (7 days)"
+                    + " or has no such attachment.")
+    ResponseEntity<?> attachment(@PathVariable long id, @PathVariable int index, HttpServletResponse response)
+            throws IOException {
+        ReceivedMessages.Stored stored =
+                messages.get(id).orElseThrow(() -> new NotFoundException("received message", id));
+        Optional<InputStream> kept = messages.mime(id);
+        if (kept.isEmpty()) {
+            return gone(
+                    "Message " + id + " was kept without its MIME, so its attachments cannot be served.",
+                    "Read the attachment from the mailbox itself (EWS item " + stored.itemId() + ").");
+        }
+        try (InputStream mime = kept.get()) {
+            AttachmentContent a;
+            try {
+                a = parser.openAttachment(mime, index);
+            } catch (NoSuchElementException | IllegalArgumentException e) {
+                return gone(
+                        "Message " + id + " has no attachment " + index + " (" + e.getMessage() + ").",
+                        "Use an index from the message's attachments list: GET /api/v1/messages/" + id + ".");
+            }
+            try (a) {
+                response.setStatus(HttpStatus.OK.value());
+                response.setContentType(safeType(a.contentType()));
+                response.setHeader(
+                        HttpHeaders.CONTENT_DISPOSITION,
+                        ContentDisposition.attachment()
+                                .filename(safeName(a.filename(), index), StandardCharsets.UTF_8)
+                                .build()
+                                .toString());
+                a.transferTo(response.getOutputStream());
+            }
+        }
+        return null;
+    }
+
+    private static ResponseEntity<ProblemDetail> gone(String detail, String fix) {
+        ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, detail);
+        p.setTitle("No such attachment");
+        p.setProperty("fix", fix);
+        return ResponseEntity.status(HttpStatus.NOT_FOUND)
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(p);
+    }
+
+    /** The declared type when it is a well-formed type/subtype, else application/octet-stream. */
+    static String safeType(String type) {
+        if (type != null) {
+            try {
+                MediaType t = MediaType.parseMediaType(type);
+                if (!t.isWildcardType() && !t.isWildcardSubtype()) {
+                    return t.getType() + "/" + t.getSubtype();
+                }
+            } catch (InvalidMediaTypeException ignored) {
+                // fall through to the neutral type
+            }
+        }
+        return MediaType.APPLICATION_OCTET_STREAM_VALUE;
+    }
+
+    /** A file name without paths, control characters, quotes or characters Windows refuses; never empty. */
+    static String safeName(String name, int index) {
+        String n = name == null ? "" : name;
+        n = n.substring(Math.max(n.lastIndexOf('/'), n.lastIndexOf('\\')) + 1);
+        n = n.replaceAll("[\\p{Cntrl}\"<>:|?*]", "_").strip();
+        while (n.startsWith(".")) {
+            n = n.substring(1);
+        }
+        if (n.length() > 200) {
+            n = n.substring(n.length() - 200);
+        }
+        return n.isBlank() ? "attachment-" + index : n;
     }
 
     private static Pattern pattern(String field, String regex) {

@@ -2,10 +2,15 @@ package dev.mailbridge.server.api;
 
 import dev.mailbridge.core.connect.FieldError;
 import dev.mailbridge.core.connect.ValidationException;
+import dev.mailbridge.core.model.Mailbox;
+import dev.mailbridge.core.send.Answers;
 import dev.mailbridge.core.send.MailSender;
 import dev.mailbridge.core.send.OutgoingMessage;
 import dev.mailbridge.core.send.RateLimitedException;
 import dev.mailbridge.core.send.SendResult;
+import dev.mailbridge.core.send.SendSettings;
+import dev.mailbridge.core.store.NotFoundException;
+import dev.mailbridge.core.store.Stores;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
@@ -24,8 +29,10 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -49,7 +56,11 @@ class SendApi {
             List<String> replyTo,
             String sendAs,
             String inReplyTo,
-            List<String> references) {}
+            List<String> references,
+            String from,
+            Boolean onBehalf,
+            Long replyOf,
+            Long forwardOf) {}
 
     /** A file to attach; {@code content} base64 (standard alphabet). */
     record AttachmentRequest(String name, String contentType, String content) {}
@@ -61,20 +72,77 @@ class SendApi {
         }
     }
 
-    private final MailSender sender;
+    /** Which mailbox replies to mail received here go out from; null: this mailbox. */
+    record SendSettingsBody(UUID replyFrom) {}
 
-    SendApi(MailSender sender) {
+    private final MailSender sender;
+    private final Answers answers;
+    private final SendSettings settings;
+    private final Stores stores;
+
+    SendApi(MailSender sender, Answers answers, SendSettings settings, Stores stores) {
         this.sender = sender;
+        this.answers = answers;
+        this.settings = settings;
+        this.stores = stores;
+    }
+
+    @GetMapping(path = "/api/v1/mailboxes/{id}/send-settings", produces = "application/json")
+    @Operation(summary = "The mailbox replies to its received mail go out from (replyFrom; null: itself)")
+    SendSettingsBody sendSettings(@PathVariable UUID id) {
+        stores.mailboxes().get(id).orElseThrow(() -> new NotFoundException("mailbox", id));
+        return new SendSettingsBody(settings.replyFrom(id).orElse(null));
+    }
+
+    @PutMapping(
+            path = "/api/v1/mailboxes/{id}/send-settings",
+            consumes = "application/json",
+            produces = "application/json")
+    @Operation(
+            summary = "Pair the mailbox with an outgoing mailbox",
+            description = "Replies to and forwards of mail received in this mailbox (replyOf, forwardOf) go out from"
+                    + " replyFrom: another mailbox of the same organisation whose sign-in works (400 otherwise)."
+                    + " null: from this mailbox.")
+    SendSettingsBody putSendSettings(@PathVariable UUID id, @RequestBody SendSettingsBody body) {
+        Mailbox m = stores.mailboxes().get(id).orElseThrow(() -> new NotFoundException("mailbox", id));
+        Optional<UUID> replyFrom = Optional.ofNullable(body == null ? null : body.replyFrom());
+        settings.setReplyFrom(id, replyFrom);
+        stores.audit()
+                .record(
+                        Actor.current(),
+                        "mailbox.send-settings",
+                        "mailbox/" + id,
+                        m.address() + ": replyFrom="
+                                + replyFrom.map(UUID::toString).orElse("itself"));
+        return sendSettings(id);
     }
 
     @PostMapping(path = "/api/v1/mailboxes/{id}/send", consumes = "application/json", produces = "application/json")
     @Operation(
             summary = "Send a message from the mailbox",
             description = "Composes an RFC 5322 message (text and/or HTML, attachments as base64) and sends it with"
-                    + " a copy in Sent Items. inReplyTo (and references) make it a reply. 429 with Retry-After"
-                    + " when the mailbox reached its rate limit.")
+                    + " a copy in Sent Items. inReplyTo (and references) make it a reply. replyOf or forwardOf (the"
+                    + " receivedId of a message received in this mailbox) reply to it (to defaults to its Reply-To"
+                    + " or From; In-Reply-To, References and Re: are set) or forward it (attached as"
+                    + " message/rfc822; Fwd:); both go out from the mailbox's replyFrom mailbox when it has one."
+                    + " from (or sendAs) sends as another mailbox; with onBehalf true, on behalf of it (From that"
+                    + " mailbox, Sender this one); 403 when Exchange denies it. 429 with Retry-After when the"
+                    + " mailbox reached its rate limit.")
     SendView send(@PathVariable UUID id, @RequestBody SendRequest request) {
-        return SendView.of(sender.send(id, toMessage(request)));
+        OutgoingMessage message = toMessage(request);
+        if (request.replyOf() != null && request.forwardOf() != null) {
+            throw ValidationException.of("forwardOf", "Give replyOf or forwardOf, not both.");
+        }
+        if (request.replyOf() != null || request.forwardOf() != null) {
+            if (request.inReplyTo() != null && !request.inReplyTo().isBlank()) {
+                throw ValidationException.of(
+                        "inReplyTo", "Leave inReplyTo out with replyOf or forwardOf: they take it from the original.");
+            }
+            Answers.Kind kind = request.replyOf() != null ? Answers.Kind.REPLY : Answers.Kind.FORWARD;
+            long original = request.replyOf() != null ? request.replyOf() : request.forwardOf();
+            return SendView.of(answers.send(id, kind, original, message));
+        }
+        return SendView.of(sender.send(id, message));
     }
 
     @PostMapping(path = "/api/v1/mailboxes/{id}/send-mime", consumes = "message/rfc822", produces = "application/json")
@@ -128,6 +196,13 @@ class SendApi {
                 errors.add(new FieldError("attachments[" + i + "].content", "This is not valid base64."));
             }
         }
+        String from = r.from() == null || r.from().isBlank() ? r.sendAs() : r.from();
+        if (r.from() != null
+                && r.sendAs() != null
+                && !r.from().isBlank()
+                && !r.sendAs().isBlank()) {
+            errors.add(new FieldError("sendAs", "Give from or sendAs (the same thing), not both."));
+        }
         if (!errors.isEmpty()) {
             throw new ValidationException(errors);
         }
@@ -141,8 +216,9 @@ class SendApi {
                 attachments,
                 importance,
                 r.replyTo(),
-                Optional.ofNullable(r.sendAs()),
+                Optional.ofNullable(from),
                 Optional.ofNullable(r.inReplyTo()),
-                r.references());
+                r.references(),
+                Boolean.TRUE.equals(r.onBehalf()));
     }
 }

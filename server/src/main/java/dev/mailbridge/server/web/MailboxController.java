@@ -12,12 +12,14 @@ import dev.mailbridge.core.model.FolderMapping;
 import dev.mailbridge.core.model.FolderRole;
 import dev.mailbridge.core.model.Mailbox;
 import dev.mailbridge.core.model.SignInMode;
+import dev.mailbridge.core.send.SendSettings;
 import dev.mailbridge.core.store.Stores;
 import dev.mailbridge.server.ServerSettings;
 import java.net.URI;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,8 +46,16 @@ class MailboxController {
     private final Access access;
     private final ServerSettings settings;
 
-    MailboxController(MailboxServices services, Access access, ServerSettings settings, ReceiveController receiving) {
+    private final SendSettings sendSettings;
+
+    MailboxController(
+            MailboxServices services,
+            Access access,
+            ServerSettings settings,
+            ReceiveController receiving,
+            SendSettings sendSettings) {
         this.receiving = receiving;
+        this.sendSettings = sendSettings;
         this.services = services;
         this.stores = services.stores();
         this.access = access;
@@ -63,6 +73,18 @@ class MailboxController {
         model.addAttribute("missing", missing(c));
         model.addAttribute("deviceCode", publicClient(c));
         receiving.addTo(model, id);
+        model.addAttribute("ruleCount", stores.rules().list(id).size());
+        model.addAttribute("replyFrom", sendSettings.replyFrom(id).orElse(null));
+        // candidates for the paired outgoing mailbox: the organisation's other mailboxes
+        model.addAttribute(
+                "replyFromOptions",
+                stores.connections().list(c.organisationId()).stream()
+                        .flatMap(x -> stores.mailboxes().list(x.id()).stream())
+                        .filter(x -> !x.id().equals(id))
+                        .toList());
+        if (!model.containsAttribute("errors")) {
+            model.addAttribute("errors", Map.of());
+        }
         model.addAttribute("history", stores.history().ofMailbox(id, 100));
         model.addAttribute("roles", FolderRole.values());
         Map<String, String> mapped = new java.util.HashMap<>();
@@ -80,6 +102,38 @@ class MailboxController {
             }
         }
         return "mailbox";
+    }
+
+    @PostMapping("/mailboxes/{id}/send-settings")
+    String sendSettings(
+            @PathVariable UUID id, @RequestParam(defaultValue = "") String replyFrom, RedirectAttributes flash) {
+        Mailbox m = access.mailbox(id);
+        Optional<UUID> other;
+        try {
+            other = replyFrom.isBlank() ? Optional.empty() : Optional.of(UUID.fromString(replyFrom));
+            sendSettings.setReplyFrom(m.id(), other);
+        } catch (IllegalArgumentException e) {
+            flash.addFlashAttribute("errors", Map.of("replyFrom", "Choose a mailbox from the list."));
+            return "redirect:/mailboxes/" + id + "#sending";
+        } catch (ValidationException e) {
+            flash.addFlashAttribute("errors", Pages.errors(e));
+            flash.addFlashAttribute(
+                    "notice", Pages.Notice.error("The setting was not saved.", "See the field under Sending."));
+            return "redirect:/mailboxes/" + id + "#sending";
+        }
+        stores.audit()
+                .record(
+                        Pages.actor(),
+                        "mailbox.send-settings",
+                        "mailbox/" + id,
+                        m.address() + ": replyFrom=" + other.map(UUID::toString).orElse("itself"));
+        flash.addFlashAttribute(
+                "notice",
+                Pages.Notice.ok(
+                        other.isEmpty()
+                                ? "Replies go out from " + m.address() + "."
+                                : "Replies go out from the paired mailbox."));
+        return "redirect:/mailboxes/" + id + "#sending";
     }
 
     private List<String> missing(Connection c) {

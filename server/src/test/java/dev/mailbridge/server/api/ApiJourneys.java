@@ -138,15 +138,24 @@ abstract class ApiJourneys {
     }
 
     Map<String, Object> oauth(String name, String mode, String secret) {
-        return body(
-                "name", name,
-                "signInMode", mode,
-                "ewsUrl", ewsUrl(),
-                "loginAuthority", emulator().loginUrl().toString(),
-                "tenantId", TENANT,
-                "clientId", CLIENT_ID,
-                "clientSecret", secret,
-                "trustedCaPem", caPem());
+        return oauth(emulator(), name, mode, secret);
+    }
+
+    /** The settings of a connection to the emulator's contoso tenant with its default web app. */
+    static Map<String, Object> oauth(Emulator emulator, String name, String mode, String secret) {
+        try {
+            return body(
+                    "name", name,
+                    "signInMode", mode,
+                    "ewsUrl", emulator.loginUrl() + emulator.exchange().ewsPath(),
+                    "loginAuthority", emulator.loginUrl().toString(),
+                    "tenantId", TENANT,
+                    "clientId", CLIENT_ID,
+                    "clientSecret", secret,
+                    "trustedCaPem", Files.readString(emulator.caCertificate()));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     Map<String, Object> basic(String name, String mode, String user, String password) {
@@ -296,16 +305,15 @@ abstract class ApiJourneys {
 
     /** Authorizes a delegated mailbox as its owner would: the API's URL, Microsoft's page, the real callback. */
     private void signInThroughTheCallback(String mailbox, String uiUser) throws Exception {
-        Reply start = api.post("/api/v1/mailboxes/" + mailbox + "/authorize", writer, null);
-        assertThat(start.status()).as(start.toString()).isEqualTo(200);
-        Map<String, String> callback = new SignInBrowser(emulator().sslContext())
-                .signIn(
-                        URI.create(start.text("authorizationUrl")),
-                        start.text("redirectUri"),
-                        SignInBrowser.Person.of(ADELE, ADELE_PASSWORD))
-                .params();
-        String next = new UiSession(port).signIn(uiUser, USER_PASSWORD).callback(start.text("redirectUri"), callback);
-        assertThat(next).as("the callback's answer").startsWith("302").contains("/mailboxes/" + mailbox);
+        UiSession.authorize(
+                api,
+                writer,
+                port,
+                mailbox,
+                uiUser,
+                USER_PASSWORD,
+                emulator(),
+                SignInBrowser.Person.of(ADELE, ADELE_PASSWORD));
         collectTokens(mailbox);
     }
 

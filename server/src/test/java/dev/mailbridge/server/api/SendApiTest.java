@@ -21,6 +21,7 @@ import dev.mailbridge.server.security.ApiKeys;
 import jakarta.mail.Multipart;
 import jakarta.mail.Part;
 import jakarta.mail.Session;
+import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -369,5 +370,119 @@ class SendApiTest {
         assertThat(emulator().exchange().store().count(from[0], "sentitems")).isEqualTo(sentBefore);
         assertThat(outbox.counters(UUID.fromString(from[1])).pending()).isZero();
         assertThat(Optional.ofNullable(r.get("detail"))).isPresent();
+    }
+    /** Receives what is in the mailbox's inbox now and returns the kept messages' JSON (the API's list). */
+    JsonNode receiveNow(String mailboxId) {
+        assertThat(api.put("/api/v1/mailboxes/" + mailboxId + "/receive", writer, body("enabled", true))
+                        .status())
+                .isEqualTo(200);
+        Reply sync = api.post("/api/v1/mailboxes/" + mailboxId + "/sync", writer, null);
+        assertThat(sync.status()).as(sync.toString()).isEqualTo(200);
+        return api.get("/api/v1/mailboxes/" + mailboxId + "/messages", reader).json();
+    }
+
+    @Test
+    void repliesAndForwardsOfReceivedMailGoOutFromThePairedMailboxThreaded() throws Exception {
+        String[] desk = newMailbox("desk");
+        String[] outgoing = newMailbox("replies");
+        String[] customer = newMailbox("customer");
+        String[] colleague = newMailbox("colleague");
+        String subject = "RE: Printer " + UUID.randomUUID().toString().substring(0, 8);
+        String original = "From: Customer <" + customer[0] + ">\r\nTo: " + desk[0] + "\r\nSubject: " + subject
+                + "\r\nMessage-ID: <orig.1@example.com>\r\nReferences: <first.0@example.com>\r\n"
+                + "Content-Type: text/plain; charset=utf-8\r\n\r\nIt is still broken.\r\n";
+        emulator().exchange().store().deliver(desk[0], original.getBytes(StandardCharsets.UTF_8));
+        long received = receiveNow(desk[1]).get(0).get("id").asLong();
+
+        String settings = "/api/v1/mailboxes/" + desk[1] + "/send-settings";
+        Reply self = api.put(settings, writer, body("replyFrom", desk[1]));
+        assertThat(self.status()).isEqualTo(400);
+        assertThat(self.get("errors").get(0).get("field").asString()).isEqualTo("replyFrom");
+        Reply paired = api.put(settings, writer, body("replyFrom", outgoing[1]));
+        assertThat(paired.status()).as(paired.toString()).isEqualTo(200);
+        assertThat(api.get(settings, reader).text("replyFrom")).isEqualTo(outgoing[1]);
+
+        // a reply: to the original's sender, Re: once, threaded, from the paired mailbox
+        Reply reply =
+                api.post("/api/v1/mailboxes/" + desk[1] + "/send", writer, body("replyOf", received, "text", "On it."));
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+        MimeMessage answer = bySubject(folder(customer[1], FolderRef.inbox()), subject);
+        assertThat(answer.getHeader("In-Reply-To", null)).isEqualTo("<orig.1@example.com>");
+        assertThat(answer.getHeader("References", null)).isEqualTo("<first.0@example.com> <orig.1@example.com>");
+        assertThat(((InternetAddress) answer.getFrom()[0]).getAddress()).isEqualTo(outgoing[0]);
+        assertThat(emulator().exchange().store().subjects(outgoing[0], "sentitems"))
+                .contains(subject);
+
+        // a forward: the original attached as message/rfc822, Fwd: once
+        Reply forward = api.post(
+                "/api/v1/mailboxes/" + desk[1] + "/send",
+                writer,
+                body("forwardOf", received, "to", List.of(colleague[0]), "text", "Can you look?"));
+        assertThat(forward.status()).as(forward.toString()).isEqualTo(200);
+        MimeMessage fwd = bySubject(folder(colleague[1], FolderRef.inbox()), "Fwd: " + subject);
+        List<Part> atts = attachments(fwd);
+        assertThat(atts).singleElement().satisfies(a -> {
+            assertThat(a.isMimeType("message/rfc822")).isTrue();
+            assertThat(a.getFileName()).endsWith(".eml");
+            MimeMessage inner = (MimeMessage) a.getContent();
+            assertThat(inner.getSubject()).isEqualTo(subject);
+            assertThat(inner.getMessageID()).isEqualTo("<orig.1@example.com>");
+        });
+        Reply again = api.post(
+                "/api/v1/mailboxes/" + desk[1] + "/send",
+                writer,
+                body("forwardOf", received, "subject", "Fwd: again", "to", List.of(colleague[0])));
+        assertThat(again.status()).as(again.toString()).isEqualTo(200);
+        assertThat(emulator().exchange().store().subjects(colleague[0], "inbox"))
+                .contains("Fwd: again");
+
+        Reply unknown = api.post(
+                "/api/v1/mailboxes/" + desk[1] + "/send", writer, body("replyOf", received + 999, "text", "x"));
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(unknown.get("errors").get(0).get("field").asString()).isEqualTo("replyOf");
+        Reply elsewhere =
+                api.post("/api/v1/mailboxes/" + customer[1] + "/send", writer, body("replyOf", received, "text", "x"));
+        assertThat(elsewhere.get("errors").get(0).get("message").asString())
+                .startsWith("No message " + received + " was received in this mailbox");
+        Reply both = api.post(
+                "/api/v1/mailboxes/" + desk[1] + "/send",
+                writer,
+                body("replyOf", received, "forwardOf", received, "text", "x"));
+        assertThat(both.status()).isEqualTo(400);
+    }
+
+    @Test
+    void sendAsAndOnBehalfNeedExchangesPermissionElse403() throws Exception {
+        String[] agent = newMailbox("agent");
+        String[] shared = newMailbox("shared");
+        String[] boss = newMailbox("boss");
+        String[] to = newMailbox("to");
+        String send = "/api/v1/mailboxes/" + agent[1] + "/send";
+
+        Reply denied = api.post(send, writer, body("from", shared[0], "to", List.of(to[0]), "subject", "As shared"));
+        assertThat(denied.status()).as(denied.toString()).isEqualTo(403);
+        assertThat(denied.text("code")).isEqualTo("ErrorSendAsDenied");
+        assertThat(denied.text("fix")).contains("Send As");
+        emulator().exchange().store().mailbox(shared[0]).grantSendAs(agent[0]);
+        Reply as = api.post(send, writer, body("from", shared[0], "to", List.of(to[0]), "subject", "As shared"));
+        assertThat(as.status()).as(as.toString()).isEqualTo(200);
+        MimeMessage got = bySubject(folder(to[1], FolderRef.inbox()), "As shared");
+        assertThat(((InternetAddress) got.getFrom()[0]).getAddress()).isEqualTo(shared[0]);
+        assertThat(got.getHeader("Sender", null)).isNull();
+
+        Reply notDelegate = api.post(
+                send, writer, body("from", boss[0], "onBehalf", true, "to", List.of(to[0]), "subject", "For boss"));
+        assertThat(notDelegate.status()).as(notDelegate.toString()).isEqualTo(403);
+        emulator().exchange().store().mailbox(boss[0]).grantSendOnBehalf(agent[0]);
+        Reply behalf = api.post(
+                send, writer, body("from", boss[0], "onBehalf", true, "to", List.of(to[0]), "subject", "For boss"));
+        assertThat(behalf.status()).as(behalf.toString()).isEqualTo(200);
+        MimeMessage forBoss = bySubject(folder(to[1], FolderRef.inbox()), "For boss");
+        assertThat(((InternetAddress) forBoss.getFrom()[0]).getAddress()).isEqualTo(boss[0]);
+        assertThat(((InternetAddress) forBoss.getSender()).getAddress()).isEqualTo(agent[0]);
+
+        Reply noFrom = api.post(send, writer, body("onBehalf", true, "to", List.of(to[0]), "subject", "x"));
+        assertThat(noFrom.status()).isEqualTo(400);
+        assertThat(noFrom.get("errors").get(0).get("field").asString()).isEqualTo("onBehalf");
     }
 }

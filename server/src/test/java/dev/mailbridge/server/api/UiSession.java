@@ -1,5 +1,7 @@
 package dev.mailbridge.server.api;
 
+import dev.mailbridge.emulator.Emulator;
+import dev.mailbridge.emulator.junit.SignInBrowser;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -30,6 +32,32 @@ final class UiSession {
 
     UiSession(int port) {
         this.base = "http://localhost:" + port;
+    }
+
+    /**
+     * Authorizes a delegated mailbox as its owner would: the API's authorization URL, Microsoft's sign-in
+     * played by {@link SignInBrowser} as {@code person}, and the real callback in a browser signed in to the
+     * web UI as {@code uiUser}.
+     */
+    static void authorize(
+            ApiClient api,
+            String writer,
+            int port,
+            String mailbox,
+            String uiUser,
+            String uiPassword,
+            Emulator emulator,
+            SignInBrowser.Person person)
+            throws Exception {
+        ApiClient.Reply start = api.post("/api/v1/mailboxes/" + mailbox + "/authorize", writer, null);
+        start.expect(200);
+        Map<String, String> callback = new SignInBrowser(emulator.sslContext())
+                .signIn(URI.create(start.text("authorizationUrl")), start.text("redirectUri"), person)
+                .params();
+        String next = new UiSession(port).signIn(uiUser, uiPassword).callback(start.text("redirectUri"), callback);
+        if (!next.startsWith("302") || !next.contains("/mailboxes/" + mailbox)) {
+            throw new AssertionError("the callback's answer: " + next);
+        }
     }
 
     UiSession signIn(String username, String password) throws Exception {

@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -495,6 +496,69 @@ class WebJourneysTest {
         assertThat(browser.text("#proxy-port-error")).contains("1 to 65535");
         browser.go(BASE + "/settings");
         assertThat(browser.find("#proxy-host").getAttribute("value")).isEmpty();
+    }
+
+    @Test
+    @Order(14)
+    void rulesAreAddedEditedTestedAndDeletedWithProblemsAtTheirFields() {
+        Mailbox nancy = stores.mailboxes().all().stream()
+                .filter(m -> m.address().equals(NANCY))
+                .findFirst()
+                .orElseThrow();
+        browser.go(BASE + "/mailboxes/" + nancy.id());
+        browser.click("#manage-rules");
+        assertThat(browser.text("#no-rules")).contains("No rules");
+        browser.type("#name", "Orders");
+        browser.type("#subjectPattern", "^Order (");
+        browser.type("#ignoredSenders", "/[/");
+        browser.click("#save-rule");
+        assertThat(browser.text("#subjectPattern-error")).contains("not a valid regular expression");
+        assertThat(browser.text("#ignoredSenders-error")).contains("ignored sender 1");
+        assertThat(browser.has("#rules")).as("nothing saved").isFalse();
+
+        browser.type("#subjectPattern", "^Order \\d+");
+        browser.type("#ignoredSenders", "spam@example.com");
+        browser.type("#label", "order");
+        browser.click("#save-rule");
+        browser.waitForText("#notice", "saved");
+        assertThat(browser.text("#rule-0 .rule-label")).isEqualTo("order");
+
+        browser.type("#sample", "From: customer@example.com\nSubject: Order 12");
+        browser.click("#test-rules");
+        assertThat(browser.text("#decision-label")).isEqualTo("order");
+        assertThat(browser.text("#decision-reason")).contains("rule 'Orders' matched");
+
+        browser.click("#rule-0 .edit-rule");
+        browser.type("#label", "sales");
+        browser.click("#save-rule");
+        browser.waitForText("#notice", "saved");
+        assertThat(browser.text("#rule-0 .rule-label")).isEqualTo("sales");
+        assertThat(stores.rules().list(nancy.id())).singleElement().satisfies(r -> {
+            assertThat(r.label()).isEqualTo("sales");
+            assertThat(r.ignoredSenders()).containsExactly("spam@example.com");
+            assertThat(r.skipOwnMail()).isTrue();
+        });
+        browser.click("#rule-0 .delete-rule");
+        browser.waitForText("#notice", "deleted");
+        assertThat(browser.has("#no-rules")).isTrue();
+        assertThat(stores.rules().list(nancy.id())).isEmpty();
+
+        // the paired outgoing mailbox: refused at its field while it cannot send, then saved
+        Mailbox pair = stores.mailboxes()
+                .create(nancy.connectionId(), "pair." + UUID.randomUUID() + "@northwind.local", Optional.empty());
+        browser.go(BASE + "/mailboxes/" + nancy.id());
+        browser.select("#replyFrom", pair.id().toString());
+        browser.click("#save-sending");
+        assertThat(browser.text("#replyFrom-error")).contains("cannot send");
+        stores.mailboxes().setStatus(pair.id(), MailboxStatus.AUTHORIZED, Optional.empty(), Optional.empty());
+        browser.select("#replyFrom", pair.id().toString());
+        browser.click("#save-sending");
+        browser.waitForText("#notice", "paired mailbox");
+        assertThat(new org.openqa.selenium.support.ui.Select(browser.find("#replyFrom"))
+                        .getFirstSelectedOption()
+                        .getAttribute("value"))
+                .isEqualTo(pair.id().toString());
+        stores.mailboxes().delete(pair.id());
     }
 
     @Test
