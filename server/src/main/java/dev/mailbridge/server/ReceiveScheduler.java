@@ -160,8 +160,8 @@ public class ReceiveScheduler {
     }
 
     /**
-     * Receiving was switched (or its settings changed) for the mailbox: watch it, and sync it soon, or stop
-     * watching it.
+     * Receiving was switched (or its settings changed) for the mailbox: watch it (its watch syncs once
+     * subscribed; with {@code poll} the next poll does), or stop watching it.
      */
     public void receiveChanged(UUID mailboxId) {
         try {
@@ -173,8 +173,7 @@ public class ReceiveScheduler {
                             .map(m -> canSync(m.status()))
                             .orElse(false);
             if (on) {
-                watchers.watchChecked(mailboxId);
-                requests.request(mailboxId);
+                watchers.watchChecked(mailboxId); // the watch's first pass follows its subscription
             } else {
                 watchers.unwatch(mailboxId);
             }
