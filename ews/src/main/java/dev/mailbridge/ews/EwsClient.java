@@ -141,7 +141,7 @@ public final class EwsClient {
     }
 
     /**
-     * Runs GetStreamingEvents: blocks, handing each frame (events, heartbeats) to {@code frames}, until
+     * Runs GetStreamingEvents: blocks, handing each frame (events, heartbeats, error frames) to {@code frames}, until
      * the server sends ConnectionStatus Closed (returns normally) or the connection fails (throws; a
      * dropped connection is {@link EwsException#retryable()}). A watchdog drops the connection if no
      * frame arrives for {@code 2 x heartbeat} (Exchange sends one about every 45 s).
@@ -155,6 +155,16 @@ public final class EwsClient {
             Consumer<GetStreamingEvents.Frame> frames,
             Duration silenceLimit,
             java.util.concurrent.atomic.AtomicReference<InputStream> current) {
+        stream(op, frames, silenceLimit, current, () -> {});
+    }
+
+    /** As above; {@code connected} runs once Exchange accepted the connection (HTTP 200), before any frame. */
+    void stream(
+            GetStreamingEvents op,
+            Consumer<GetStreamingEvents.Frame> frames,
+            Duration silenceLimit,
+            java.util.concurrent.atomic.AtomicReference<InputStream> current,
+            Runnable connected) {
         if (!gate.tryOpenStream()) {
             throw new EwsException(
                     "This account already has " + protocol.maxStreamingConnections
@@ -188,6 +198,7 @@ public final class EwsClient {
                 if (status != 200) {
                     throw httpFailure(response, op, null);
                 }
+                connected.run();
                 readFrames(op, frames, silenceLimit, current, response.body());
                 return;
             }
@@ -229,9 +240,7 @@ public final class EwsClient {
                 ResponseContext ctx = new ResponseContext(200);
                 GetStreamingEvents.Frame frame = SoapResponses.readEnvelope(in, op, ctx);
                 lastFrame[0] = System.nanoTime();
-                if (frame.error() != null && !frame.closed()) {
-                    throw frame.error();
-                }
+                // An error frame is handed over too (it names the lost subscriptions), then ends the stream.
                 frames.accept(frame);
                 if (frame.error() != null) {
                     throw frame.error();

@@ -27,8 +27,21 @@ public final class StreamingConnection implements AutoCloseable {
 
         default void onHeartbeat() {}
 
+        /**
+         * Exchange accepted a connection (the first, or a reconnect). Events Exchange sent on a connection
+         * that dropped are gone, so a caller that must miss nothing resynchronises after each one.
+         */
+        default void onConnected() {}
+
         /** The connection dropped or was closed by the server; the connection will reconnect. */
         default void onDisconnected(EwsException cause) {}
+
+        /**
+         * An error frame named these subscriptions (expired, unsubscribed, taken over by another
+         * connection); called before {@link #onStopped}, so that a connection carrying many subscriptions
+         * can tell which of them to create again.
+         */
+        default void onSubscriptionErrors(List<String> subscriptionIds, EwsException cause) {}
 
         /** The subscription is gone (or a failure is permanent): the connection has stopped. */
         default void onStopped(EwsException cause) {}
@@ -60,7 +73,8 @@ public final class StreamingConnection implements AutoCloseable {
 
     public synchronized StreamingConnection start() {
         if (thread == null) {
-            thread = Thread.ofPlatform().daemon().name("ews-stream").start(this::run);
+            // A virtual thread: a server may hold thousands of these connections, mostly waiting.
+            thread = Thread.ofVirtual().name("ews-stream").start(this::run);
         }
         return this;
     }
@@ -78,9 +92,14 @@ public final class StreamingConnection implements AutoCloseable {
                             if (frame.heartbeat()) {
                                 listener.onHeartbeat();
                             }
+                            if (frame.error() != null
+                                    && !frame.errorSubscriptionIds().isEmpty()) {
+                                listener.onSubscriptionErrors(frame.errorSubscriptionIds(), frame.error());
+                            }
                         },
                         silenceLimit,
-                        current);
+                        current,
+                        listener::onConnected);
                 failures = 0;
                 LOG.debug("EWS stream closed by the server; reconnecting");
             } catch (EwsResponseException e) {

@@ -13,6 +13,8 @@ import dev.mailbridge.core.receive.ReceivePipeline;
 import dev.mailbridge.core.store.Database;
 import dev.mailbridge.core.store.Stores;
 import dev.mailbridge.core.sync.MailboxSync;
+import dev.mailbridge.core.sync.MailboxWatchers;
+import dev.mailbridge.core.sync.NotificationMode;
 import dev.mailbridge.core.sync.ReceiveSettings;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,7 +24,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The mail pipeline as beans: sync, receive pipeline, the after-delivery action, outbox, delivery targets, the deliverers and the
+ * The mail pipeline as beans: sync, how mailboxes are watched for new mail, receive pipeline, the after-delivery action, outbox, delivery targets, the deliverers and the
  * delivery worker. The worker is started by {@link ReceiveScheduler} once the application is ready and
  * closed on shutdown (deliveries in flight finish; unrecorded ones come back when their lease ends).
  *
@@ -87,6 +89,25 @@ class PipelineBeans {
     @Bean
     MailboxSync mailboxSync(MailboxServices services, Clock clock) {
         return new MailboxSync(services.stores(), services.access(), clock);
+    }
+
+    /**
+     * How receiving mailboxes hear of new mail ({@link ReceiveScheduler} watches them with these).
+     *
+     * @param notifications {@code streaming} (default; falls back to pull, then polling, where Exchange
+     *     refuses), {@code pull} (falls back to polling) or {@code poll} (the poll interval only)
+     * @param pullInterval how often a pull subscription asks Exchange for events
+     * @param retryBetterAfter how long a refused way is left alone before it is tried again
+     */
+    @Bean
+    MailboxWatchers.Options watchOptions(
+            @Value("${mailbridge.receive.notifications:streaming}") String notifications,
+            @Value("${mailbridge.receive.pull-interval:PT5S}") Duration pullInterval,
+            @Value("${mailbridge.receive.retry-better-after:PT15M}") Duration retryBetterAfter) {
+        return MailboxWatchers.Options.defaults()
+                .withMode(NotificationMode.parse(notifications))
+                .withPullInterval(pullInterval)
+                .withRetryBetterAfter(retryBetterAfter);
     }
 
     @Bean

@@ -10,8 +10,20 @@ import dev.mailbridge.core.receive.ReceivePipeline;
 import dev.mailbridge.core.store.NotFoundException;
 import dev.mailbridge.core.store.Stores;
 import dev.mailbridge.core.sync.MailboxSync;
+import dev.mailbridge.core.sync.MailboxWatchers;
+import dev.mailbridge.core.sync.NotificationMode;
 import dev.mailbridge.core.sync.ReceiveSettings;
+import dev.mailbridge.core.sync.SyncRequests;
+import dev.mailbridge.core.sync.WatchStatus;
 import dev.mailbridge.identity.failure.SignInFailure;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.annotation.PreDestroy;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -19,30 +31,46 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * Polls the mailboxes that receive: every {@code mailbridge.poll-interval} (default 30 s, first after
- * {@code mailbridge.poll-initial-delay}, default 10 s) one sync pass per mailbox with receive enabled and a
- * working sign-in (AUTHORIZED, or EXPIRING, which still signs in; a Basic mailbox is AUTHORIZED after a
- * green Test Connection), one mailbox at a time. A failing mailbox is logged (its ID and the reason, never
- * a secret), its error recorded in {@code mailbox_sync.last_error}, and the loop goes on. Also starts the
- * delivery worker when the application is ready.
+ * Receives the mailboxes that receive: each one with receive enabled and a working sign-in (AUTHORIZED, or
+ * EXPIRING, which still signs in; a Basic mailbox is AUTHORIZED after a green Test Connection) is watched
+ * ({@link MailboxWatchers}: a streaming subscription, else a pull subscription, else nothing but polling,
+ * per {@code mailbridge.receive.notifications}), and every event asks for a sync pass at once. Passes are
+ * coalesced per mailbox ({@link SyncRequests}: one running, one pending) and at most {@code
+ * mailbridge.receive.sync-concurrency} mailboxes sync at a time, on virtual threads; a notification's pass
+ * goes before the routine ones (the safety passes below, catch-ups).
+ *
+ * <p>Besides the notifications, every {@code mailbridge.poll-interval} (default 30 s, first after {@code
+ * mailbridge.poll-initial-delay}, default 10 s) every such mailbox gets a pass anyway: the safety net for
+ * a missed notification, and the only way in for a mailbox that can neither stream nor pull. The first
+ * pass after a start catches up from the stored sync state. Which mailboxes are watched is checked every
+ * {@code mailbridge.receive.watch-check} (10 s) and at once when receiving is switched ({@link
+ * #receiveChanged}). A failing mailbox is logged (its ID and the reason, never a secret), its error
+ * recorded in {@code mailbox_sync.last_error}, and the others go on. Also starts the delivery worker when
+ * the application is ready.
  *
  * <p>After each sync pass (scheduled or {@link #syncNow}) the mailbox's {@link AfterDelivery} pass runs,
- * under the same lock: the originals of messages whose delivery settled since get the configured action
- * (a message synced in this pass is usually acted on in the next one, once its delivery is acknowledged).
- * A failing after-delivery pass is logged and does not fail the sync.
+ * under the same lock: the originals of messages whose delivery settled since get the configured action;
+ * a pass that queued messages asks for another one {@link #AFTER_DELIVERY_FOLLOW_UP} later, so that the
+ * action does not wait for the next poll when notifications make polls rare. A failing after-delivery
+ * pass is logged and does not fail the sync.
+ *
+ * <p>Gauges: {@code mailbridge.receive.watches{mode}}, {@code mailbridge.receive.streams}, {@code
+ * mailbridge.receive.sync.waiting}.
  *
  * <p>A mailbox is never synced by two passes at once: {@link #syncNow} (the API) waits for a running pass,
- * the scheduled loop skips a mailbox that is busy.
+ * and so does a requested pass for one started by the API.
  */
 @Component
 public class ReceiveScheduler {
     private static final Logger log = LoggerFactory.getLogger(ReceiveScheduler.class);
+    static final Duration AFTER_DELIVERY_FOLLOW_UP = Duration.ofSeconds(2);
 
     private final Stores stores;
     private final ReceiveSettings settings;
@@ -51,19 +79,25 @@ public class ReceiveScheduler {
     private final DeliveryWorker worker;
     private final AfterDelivery afterDelivery;
     private final Map<UUID, ReentrantLock> locks = new ConcurrentHashMap<>();
+    private final SyncRequests requests;
+    private final MailboxWatchers watchers;
 
     private final dev.mailbridge.core.events.MailboxEvents events;
     private final TokenKeeper tokens;
 
     ReceiveScheduler(
             Stores stores,
+            MailboxServices services,
             ReceiveSettings settings,
             MailboxSync sync,
             ReceivePipeline pipeline,
             DeliveryWorker worker,
             AfterDelivery afterDelivery,
             dev.mailbridge.core.events.MailboxEvents events,
-            MailboxServices services) {
+            MailboxWatchers.Options watchOptions,
+            Clock clock,
+            MeterRegistry metrics,
+            @Value("${mailbridge.receive.sync-concurrency:4}") int syncConcurrency) {
         this.events = events;
         this.tokens = services.tokens();
         this.stores = stores;
@@ -72,6 +106,23 @@ public class ReceiveScheduler {
         this.pipeline = pipeline;
         this.worker = worker;
         this.afterDelivery = afterDelivery;
+        this.requests = new SyncRequests(this::pass, syncConcurrency);
+        this.watchers = new MailboxWatchers(stores, services.access(), requests, watchOptions, clock);
+        for (NotificationMode mode : NotificationMode.values()) {
+            Gauge.builder(
+                            "mailbridge.receive.watches",
+                            watchers,
+                            w -> w.countByMode().get(mode))
+                    .description("Receiving mailboxes per way they hear of new mail")
+                    .tag("mode", mode.name())
+                    .register(metrics);
+        }
+        Gauge.builder("mailbridge.receive.streams", watchers, MailboxWatchers::streams)
+                .description("Streaming connections open or opening")
+                .register(metrics);
+        Gauge.builder("mailbridge.receive.sync.waiting", requests, SyncRequests::waiting)
+                .description("Sync passes waiting for a worker")
+                .register(metrics);
     }
 
     @EventListener(ApplicationReadyEvent.class)
@@ -79,41 +130,128 @@ public class ReceiveScheduler {
         worker.start();
     }
 
+    @PreDestroy
+    void stop() {
+        watchers.close();
+        requests.close();
+    }
+
     /** Whether a mailbox in this status can be synced (its sign-in works). */
     public static boolean canSync(MailboxStatus status) {
         return status == MailboxStatus.AUTHORIZED || status == MailboxStatus.EXPIRING;
     }
 
+    /** The safety pass: every receiving mailbox, whatever its notifications say. */
     @Scheduled(
             initialDelayString = "${mailbridge.poll-initial-delay:PT10S}",
             fixedDelayString = "${mailbridge.poll-interval:PT30S}")
     void poll() {
-        for (ReceiveSettings.Setting s : enabled()) {
+        for (UUID id : reconcile(true)) {
+            requests.requestRoutine(id);
+        }
+    }
+
+    /** Watches the mailboxes that receive, and only those. */
+    @Scheduled(
+            initialDelayString = "${mailbridge.poll-initial-delay:PT10S}",
+            fixedDelayString = "${mailbridge.receive.watch-check:PT10S}")
+    void checkWatches() {
+        reconcile(false);
+    }
+
+    /**
+     * Receiving was switched (or its settings changed) for the mailbox: watch it (its watch syncs once
+     * subscribed; with {@code poll} the next poll does), or stop watching it.
+     */
+    public void receiveChanged(UUID mailboxId) {
+        try {
+            boolean on = settings.get(mailboxId)
+                            .map(ReceiveSettings.Setting::enabled)
+                            .orElse(false)
+                    && stores.mailboxes()
+                            .get(mailboxId)
+                            .map(m -> canSync(m.status()))
+                            .orElse(false);
+            if (on) {
+                watchers.watchChecked(mailboxId); // the watch's first pass follows its subscription
+            } else {
+                watchers.unwatch(mailboxId);
+            }
+        } catch (RuntimeException e) {
+            log.warn("cannot start or stop watching mailbox {}: {}", mailboxId, describe(e));
+        }
+    }
+
+    /** How the mailbox hears of new mail now; empty when it is not watched (receiving off, sign-in broken). */
+    public Optional<WatchStatus> watchStatus(UUID mailboxId) {
+        return watchers.status(mailboxId);
+    }
+
+    /** The receiving mailboxes whose sign-in works, now watched (the others no longer). */
+    private List<UUID> reconcile(boolean checkFolders) {
+        List<UUID> active = new ArrayList<>();
+        try {
+            Map<UUID, Mailbox> mailboxes = new HashMap<>();
+            for (Mailbox m : stores.mailboxes().all()) {
+                mailboxes.put(m.id(), m);
+            }
+            for (ReceiveSettings.Setting s : settings.listEnabled()) {
+                Mailbox m = mailboxes.get(s.mailboxId());
+                if (m != null && canSync(m.status())) {
+                    active.add(m.id());
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("cannot list the mailboxes that receive: {}", describe(e));
+            return List.of();
+        }
+        for (UUID id : active) {
             try {
-                Optional<Mailbox> m = stores.mailboxes().get(s.mailboxId());
-                if (m.isEmpty() || !canSync(m.get().status())) {
-                    continue;
-                }
-                ReentrantLock lock = lock(s.mailboxId());
-                if (!lock.tryLock()) {
-                    continue; // an API-triggered pass is running
-                }
-                try {
-                    try {
-                        run(s.mailboxId(), s.startFromNow());
-                    } finally {
-                        afterDelivery(s.mailboxId());
-                    }
-                } finally {
-                    lock.unlock();
+                if (checkFolders) {
+                    watchers.watchChecked(id);
+                } else {
+                    watchers.watch(id);
                 }
             } catch (RuntimeException e) {
-                // MailboxSync recorded it in mailbox_sync.last_error; messages of ours hold no secrets
-                log.warn("receiving mail for mailbox {} failed: {}", s.mailboxId(), describe(e));
-                if (!(e instanceof SignInFailure) || !flagged(s.mailboxId())) {
-                    announceFailure(s.mailboxId(), describe(e));
-                } // else announced as mailbox.auth_failed when run() flagged it
+                log.warn("cannot watch mailbox {}: {}", id, describe(e));
             }
+        }
+        watchers.retainOnly(active);
+        return active;
+    }
+
+    /** One requested pass (notification, poll, follow-up): sync, then the after-delivery pass. */
+    private void pass(UUID mailboxId) {
+        Optional<ReceiveSettings.Setting> s;
+        try {
+            s = settings.get(mailboxId);
+            Optional<Mailbox> m = stores.mailboxes().get(mailboxId);
+            if (s.isEmpty()
+                    || !s.get().enabled()
+                    || m.isEmpty()
+                    || !canSync(m.get().status())) {
+                return;
+            }
+        } catch (RuntimeException e) {
+            log.warn("cannot read the receive settings of mailbox {}: {}", mailboxId, describe(e));
+            return;
+        }
+        ReentrantLock lock = lock(mailboxId);
+        lock.lock();
+        try {
+            try {
+                run(mailboxId, s.get().startFromNow());
+            } finally {
+                afterDelivery(mailboxId);
+            }
+        } catch (RuntimeException e) {
+            // MailboxSync recorded it in mailbox_sync.last_error; messages of ours hold no secrets
+            log.warn("receiving mail for mailbox {} failed: {}", mailboxId, describe(e));
+            if (!(e instanceof SignInFailure) || !flagged(mailboxId)) {
+                announceFailure(mailboxId, describe(e));
+            } // else announced as mailbox.auth_failed when run() flagged it
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -129,15 +267,6 @@ public class ReceiveScheduler {
                     mailboxId, error, sync.status(mailboxId).flatMap(MailboxSync.SyncStatus::lastSyncAt));
         } catch (RuntimeException e) {
             log.warn("could not queue mailbox.connection_failed for {}: {}", mailboxId, describe(e));
-        }
-    }
-
-    private java.util.List<ReceiveSettings.Setting> enabled() {
-        try {
-            return settings.listEnabled();
-        } catch (RuntimeException e) {
-            log.warn("cannot list the mailboxes that receive: {}", describe(e));
-            return java.util.List.of();
         }
     }
 
@@ -168,13 +297,15 @@ public class ReceiveScheduler {
             r = sync.syncOnce(mailboxId, pipeline, startFromNow);
         } catch (SignInFailure f) {
             // the token could not be renewed: when the grant is revoked or lapsed, the mailbox is flagged and the
-            // application told, as by the token sweep; polling waits for re-authorization, the sync state is kept
+            // application told, as by the token sweep; receiving waits for re-authorization (the next check
+            // stops watching it), the sync state is kept
             tokens.signInFailed(mailboxId, f);
             throw f;
         }
-        if (r.newMessages() > 0) {
+        if (r.newMessages() > 0 || r.failed() > 0) {
             worker.wake();
-            log.debug("mailbox {}: {} new messages queued", mailboxId, r.newMessages());
+            requests.requestLater(mailboxId, AFTER_DELIVERY_FOLLOW_UP);
+            log.debug("mailbox {}: {} new messages queued, {} failed", mailboxId, r.newMessages(), r.failed());
         }
         return r;
     }

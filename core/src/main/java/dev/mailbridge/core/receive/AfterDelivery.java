@@ -85,6 +85,19 @@ public final class AfterDelivery {
 
     /** Records a message queued for delivery, in the caller's transaction; a second call does nothing. */
     public void register(UUID mailboxId, String idempotencyKey, String itemId) {
+        register(mailboxId, idempotencyKey, itemId, null);
+    }
+
+    /**
+     * Records a message that could not be processed (its {@code message.failed} key), in the caller's
+     * transaction: the next pass moves its original to the folder mapped to FAILED at once, without waiting
+     * for any delivery (left in place, recorded {@code LEFT}, when none is mapped).
+     */
+    public void registerFailed(UUID mailboxId, String idempotencyKey, String itemId) {
+        register(mailboxId, idempotencyKey, itemId, MOVE_TO_FAILED);
+    }
+
+    private void register(UUID mailboxId, String idempotencyKey, String itemId, String presetAction) {
         jdbc.transaction(() -> {
             if (jdbc.count(
                             "SELECT COUNT(*) FROM after_delivery WHERE mailbox_id=? AND idempotency_key=?",
@@ -93,12 +106,13 @@ public final class AfterDelivery {
                     == 0) {
                 jdbc.update(
                         "INSERT INTO after_delivery (mailbox_id, idempotency_key, item_id, created_at, state, "
-                                + "attempts) VALUES (?,?,?,?,?,0)",
+                                + "action, attempts) VALUES (?,?,?,?,?,?,0)",
                         mailboxId,
                         idempotencyKey,
                         itemId,
                         clock.instant(),
-                        State.PENDING.name());
+                        State.PENDING.name(),
+                        presetAction);
             }
             return null;
         });
@@ -122,7 +136,8 @@ public final class AfterDelivery {
                 idempotencyKey);
     }
 
-    private record Ready(String key, String itemId, int attempts, long total, long delivered, long dead) {}
+    private record Ready(
+            String key, String itemId, String preset, int attempts, long total, long delivered, long dead) {}
 
     /**
      * One pass for one mailbox: the messages whose delivery has settled get their action. Transient EWS
@@ -130,19 +145,20 @@ public final class AfterDelivery {
      */
     public Result run(UUID mailboxId) {
         List<Ready> ready = jdbc.query(
-                "SELECT a.idempotency_key, a.item_id, a.attempts, a.created_at, COUNT(o.id) AS total, "
+                "SELECT a.idempotency_key, a.item_id, a.action, a.attempts, a.created_at, COUNT(o.id) AS total, "
                         + "SUM(CASE WHEN o.state='DELIVERED' THEN 1 ELSE 0 END) AS delivered, "
                         + "SUM(CASE WHEN o.state='DEAD' THEN 1 ELSE 0 END) AS dead "
                         + "FROM after_delivery a LEFT JOIN outbox o ON o.idempotency_key=a.idempotency_key "
                         + "AND o.mailbox_id=a.mailbox_id AND o.event_type='message.received' "
                         + "WHERE a.mailbox_id=? AND a.state='PENDING' "
-                        + "GROUP BY a.idempotency_key, a.item_id, a.attempts, a.created_at "
+                        + "GROUP BY a.idempotency_key, a.item_id, a.action, a.attempts, a.created_at "
                         + "HAVING SUM(CASE WHEN o.state='DEAD' THEN 1 ELSE 0 END) > 0 "
                         + "OR SUM(CASE WHEN o.state='DELIVERED' THEN 1 ELSE 0 END) = COUNT(o.id) "
                         + "ORDER BY a.created_at, a.idempotency_key LIMIT ?",
                 rs -> new Ready(
                         rs.getString("idempotency_key"),
                         rs.getString("item_id"),
+                        rs.getString("action"),
                         rs.getInt("attempts"),
                         rs.getLong("total"),
                         rs.getLong("delivered"),
@@ -164,7 +180,7 @@ public final class AfterDelivery {
         int retrying = 0;
         for (Ready r : ready) {
             String action;
-            if (r.dead() > 0) {
+            if (MOVE_TO_FAILED.equals(r.preset()) || r.dead() > 0) {
                 action = failedFolder.isPresent() ? MOVE_TO_FAILED : LEFT;
             } else if (r.total() == 0) {
                 action = LEFT; // its targets were deleted with their outbox rows: nothing says it arrived

@@ -5,6 +5,7 @@ import dev.mailbridge.core.deliver.EventType;
 import dev.mailbridge.core.deliver.Outbox;
 import dev.mailbridge.core.deliver.OutboxEvent;
 import dev.mailbridge.core.message.MessageJson;
+import dev.mailbridge.core.message.MessageParseException;
 import dev.mailbridge.core.message.MimeParser;
 import dev.mailbridge.core.message.ReceivedMessage;
 import dev.mailbridge.core.model.Mailbox;
@@ -27,7 +28,8 @@ import java.util.function.Function;
  * AfterDelivery}, a message queued for at least one target is also registered there (same transaction,
  * same key, with its item ID) for the action on the original once delivered. With {@link
  * #keepingMessagesIn}, every parsed message is kept with its MIME and the event carries the kept
- * message's ID as {@code receivedId}.
+ * message's ID as {@code receivedId}. A message that cannot be parsed becomes {@code message.failed}
+ * instead ({@link #failed}), and its original goes to the failed folder.
  */
 public final class ReceivePipeline implements MessageSink {
     private final MimeParser parser;
@@ -70,6 +72,8 @@ public final class ReceivePipeline implements MessageSink {
         ReceivedMessage message;
         try (InputStream in = Files.newInputStream(mime)) {
             message = parser.parse(in, mailbox.address(), itemId);
+        } catch (MessageParseException e) {
+            throw new Rejected("the message cannot be parsed: " + e.getMessage(), e);
         }
         Decision decision = rules.apply(mailbox.id()).evaluate(message);
         ObjectNode data = MessageJson.mapper().valueToTree(message);
@@ -92,6 +96,33 @@ public final class ReceivePipeline implements MessageSink {
                 MessageJson.mapper().writeValueAsString(data)));
         if (afterDelivery != null && !queued.isEmpty()) {
             afterDelivery.register(mailbox.id(), key, itemId);
+        }
+    }
+
+    /**
+     * A message that cannot be processed: {@code message.failed} for every target that takes it (the item
+     * id, folder and reason, so nothing is silently dropped), and with an {@link AfterDelivery} the
+     * original is moved to the folder mapped to FAILED (left where it is when none is mapped).
+     */
+    @Override
+    public void failed(Mailbox mailbox, String itemId, String folder, String code, String reason) throws Exception {
+        ObjectNode data = MessageJson.mapper().createObjectNode();
+        data.put("mailboxId", mailbox.id().toString());
+        data.put("address", mailbox.address());
+        data.put("itemId", itemId);
+        data.put("folder", folder);
+        data.put("code", code);
+        data.put("reason", reason);
+        data.put(
+                "advice",
+                afterDelivery == null
+                        ? "The original is left in the mailbox."
+                        : "The original is moved to the folder mapped to Failed (left in place when none is mapped).");
+        String key = OutboxEvent.keyOf(
+                EventType.MESSAGE_FAILED.wireName(), mailbox.id().toString(), itemId);
+        outbox.enqueueToAll(OutboxEvent.of(EventType.MESSAGE_FAILED, key, mailbox.id(), data.toString()));
+        if (afterDelivery != null) {
+            afterDelivery.registerFailed(mailbox.id(), key, itemId);
         }
     }
 }

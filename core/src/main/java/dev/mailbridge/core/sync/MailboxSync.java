@@ -7,6 +7,7 @@ import dev.mailbridge.core.model.Mailbox;
 import dev.mailbridge.core.store.NotFoundException;
 import dev.mailbridge.core.store.Stores;
 import dev.mailbridge.ews.EwsClient;
+import dev.mailbridge.ews.error.EwsResponseException;
 import dev.mailbridge.ews.model.DistinguishedFolder;
 import dev.mailbridge.ews.model.FolderId;
 import dev.mailbridge.ews.model.FolderRef;
@@ -36,8 +37,16 @@ import java.util.UUID;
  * keeps it from handing anything on twice.
  */
 public final class MailboxSync {
-    /** What one pass did. */
-    public record Result(int newMessages, int alreadyReceived, int pages, boolean restarted) {}
+    /**
+     * What one pass did.
+     *
+     * @param failed new messages that could not be handed on (Exchange refused their content, or the sink
+     *     rejected them): given to {@link MessageSink#failed} instead, and not tried again
+     */
+    public record Result(int newMessages, int alreadyReceived, int pages, boolean restarted, int failed) {}
+
+    /** GetItem's answer for an item deleted or moved away since it was listed: nothing to hand on. */
+    private static final String GONE = "ErrorItemNotFound";
 
     /**
      * Where a mailbox's sync of its current incoming folder stands.
@@ -71,16 +80,18 @@ public final class MailboxSync {
      */
     public Result syncOnce(UUID mailboxId, MessageSink sink, boolean startFromNow) {
         Mailbox m = stores.mailboxes().get(mailboxId).orElseThrow(() -> new NotFoundException("mailbox", mailboxId));
-        FolderRef folder = incomingFolder(m);
-        String folderKey = folderKey(m);
+        Incoming incoming = incoming(stores, m.id());
+        FolderRef folder = incoming.folder();
+        String folderKey = incoming.key();
         var stored = syncs.get(m.id(), folderKey);
         String state = stored.flatMap(SyncStore.FolderSync::syncState).orElse(null);
         boolean deliver = !(startFromNow && state == null);
-        int[] counts = new int[2];
+        int[] counts = new int[3];
         try {
             EwsClient ews = access.ews(m.id());
             ItemSync.Result r = ItemSync.run(ews, folder, state, (changes, newState) -> {
-                Map<String, Path> downloaded = deliver ? download(ews, m, changes) : Map.of();
+                Map<String, EwsResponseException> refused = new LinkedHashMap<>();
+                Map<String, Path> downloaded = deliver ? download(ews, m, changes, refused) : Map.of();
                 try {
                     stores.database().jdbc().transaction(() -> {
                         int handed = 0;
@@ -95,13 +106,28 @@ public final class MailboxSync {
                             }
                             if (deliver) {
                                 try {
-                                    sink.accept(m, key, downloaded.get(key));
+                                    EwsResponseException refusal = refused.get(key);
+                                    if (refusal == null) {
+                                        if (handOn(sink, m, key, downloaded.get(key), folderKey)) {
+                                            handed++;
+                                        } else {
+                                            counts[2]++;
+                                        }
+                                    } else if (!GONE.equals(
+                                            refusal.responseCode().orElse(""))) {
+                                        sink.failed(
+                                                m,
+                                                key,
+                                                folderKey,
+                                                refusal.responseCode().orElse(null),
+                                                "Exchange refused the message's content: " + errorText(refusal));
+                                        counts[2]++;
+                                    }
                                 } catch (RuntimeException e) {
                                     throw e;
                                 } catch (Exception e) {
                                     throw new IllegalStateException(e);
                                 }
-                                handed++;
                             }
                             syncs.markReceived(m.id(), key);
                         }
@@ -113,7 +139,7 @@ public final class MailboxSync {
                     downloaded.values().forEach(MailboxSync::deleteQuietly);
                 }
             });
-            return new Result(counts[0], counts[1], r.pages(), r.restarted());
+            return new Result(counts[0], counts[1], r.pages(), r.restarted(), counts[2]);
         } catch (RuntimeException e) {
             syncs.recordError(m.id(), folderKey, errorText(e));
             throw e;
@@ -123,13 +149,38 @@ public final class MailboxSync {
     /** The sync status of the mailbox's current incoming folder; empty before its first pass. */
     public Optional<SyncStatus> status(UUID mailboxId) {
         Mailbox m = stores.mailboxes().get(mailboxId).orElseThrow(() -> new NotFoundException("mailbox", mailboxId));
-        String folderKey = folderKey(m);
+        String folderKey = incoming(stores, m.id()).key();
         return syncs.get(m.id(), folderKey)
                 .map(f -> new SyncStatus(m.id(), folderKey, f.lastSyncAt(), f.lastError(), f.received()));
     }
 
-    /** MIME of the page's new items, each in a temporary file (streamed, never whole in memory). */
-    private Map<String, Path> download(EwsClient ews, Mailbox m, List<ItemChange> changes) {
+    /** Hands the message on; false when the sink rejected it (then it was given to {@link MessageSink#failed}). */
+    private static boolean handOn(MessageSink sink, Mailbox m, String key, Path mime, String folderKey)
+            throws Exception {
+        MessageSink.Rejected rejected;
+        try {
+            sink.accept(m, key, mime);
+            return true;
+        } catch (MessageSink.Rejected e) {
+            rejected = e;
+        }
+        sink.failed(
+                m,
+                key,
+                folderKey,
+                null,
+                rejected.getMessage() == null ? "the message cannot be processed" : rejected.getMessage());
+        return false;
+    }
+
+    /**
+     * MIME of the page's new items, each in a temporary file (streamed, never whole in memory). An item
+     * Exchange refuses for good (its response message is an error that retrying will not change: gone,
+     * corrupt, content that cannot be converted to MIME) goes into {@code refused} instead; any other
+     * failure fails the page.
+     */
+    private Map<String, Path> download(
+            EwsClient ews, Mailbox m, List<ItemChange> changes, Map<String, EwsResponseException> refused) {
         Map<String, Path> out = new LinkedHashMap<>();
         List<ItemId> wanted = new ArrayList<>();
         for (ItemChange c : changes) {
@@ -145,6 +196,12 @@ public final class MailboxSync {
                 out.put(id.id(), file);
                 try (OutputStream o = Files.newOutputStream(file)) {
                     ews.downloadMime(id, o);
+                } catch (EwsResponseException e) {
+                    if (e.retryable()) {
+                        throw e;
+                    }
+                    deleteQuietly(out.remove(id.id()));
+                    refused.put(id.id(), e);
                 }
             }
             return out;
@@ -170,20 +227,15 @@ public final class MailboxSync {
         }
     }
 
-    private FolderRef incomingFolder(Mailbox m) {
-        for (FolderMapping f : stores.mailboxes().folders(m.id())) {
+    /** The folder a mailbox receives from and its key in {@code mailbox_sync}: the INCOMING mapping, else the inbox. */
+    record Incoming(FolderRef folder, String key) {}
+
+    static Incoming incoming(Stores stores, UUID mailboxId) {
+        for (FolderMapping f : stores.mailboxes().folders(mailboxId)) {
             if (f.role() == FolderRole.INCOMING) {
-                return FolderId.of(f.folderId());
+                return new Incoming(FolderId.of(f.folderId()), f.folderId());
             }
         }
-        return DistinguishedFolder.INBOX.ref();
-    }
-
-    private String folderKey(Mailbox m) {
-        return stores.mailboxes().folders(m.id()).stream()
-                .filter(f -> f.role() == FolderRole.INCOMING)
-                .map(FolderMapping::folderId)
-                .findFirst()
-                .orElse("inbox");
+        return new Incoming(DistinguishedFolder.INBOX.ref(), "inbox");
     }
 }

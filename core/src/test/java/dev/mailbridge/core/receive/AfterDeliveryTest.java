@@ -219,6 +219,59 @@ class AfterDeliveryTest {
         assertThat(after.outcome(mailbox.id(), key(id)).orElseThrow().action()).contains("MOVE_TO_FAILED");
     }
 
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
+    void aMessageThatCannotBeParsedIsReportedAndMovedToTheFailedFolder(TestDatabases.Kind kind) throws Exception {
+        setUp(kind);
+        mapFolder(FolderRole.FAILED, "Failed");
+        settings.put(mailbox.id(), true, false, AfterDeliveryAction.MARK_READ);
+        String bad = emulator.exchange()
+                .store()
+                .deliver(
+                        address,
+                        ("From: a@example.com\r\nTo: " + address + "\r\nSubject: Broken picture\r\n"
+                                        + "Content-Type: multipart/mixed; boundary=zz\r\n\r\n--zz\r\n"
+                                        + "Content-Type: image/png\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+                                        + "iVBO=R*w0K=\r\n--zz--\r\n")
+                                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String good = deliver("Fine");
+
+        // The broken message does not hold up the page: the good one is queued, the broken one reported.
+        MailboxSync.Result r = sync.syncOnce(mailbox.id(), pipeline, false);
+        assertThat(r.newMessages()).isEqualTo(1);
+        assertThat(r.failed()).isEqualTo(1);
+        String failedKey = dev.mailbridge.core.deliver.OutboxEvent.keyOf(
+                "message.failed", mailbox.id().toString(), bad);
+        var event = outbox.find(targetId(), failedKey).orElseThrow();
+        assertThat(event.eventType()).isEqualTo(dev.mailbridge.core.deliver.EventType.MESSAGE_FAILED);
+        var data = new com.fasterxml.jackson.databind.ObjectMapper().readTree(event.payload());
+        assertThat(data.get("itemId").asText()).isEqualTo(bad);
+        assertThat(data.get("folder").asText()).isEqualTo("inbox");
+        assertThat(data.get("reason").asText())
+                .startsWith("the message cannot be parsed: part 1 (image/png): cannot decode its base64 content");
+        assertThat(outbox.find(targetId(), key(bad)))
+                .as("no message.received for it")
+                .isEmpty();
+
+        // Reported once: a resync from scratch finds it received.
+        emulator.exchange().store().invalidateSyncStates();
+        MailboxSync.Result again = sync.syncOnce(mailbox.id(), pipeline, false);
+        assertThat(again.failed()).isZero();
+        assertThat(again.newMessages()).isZero();
+
+        worker.wake();
+        await(() -> outbox.find(targetId(), failedKey)
+                .map(e -> e.state() == OutboxState.DELIVERED)
+                .orElse(false));
+        awaitState(good, OutboxState.DELIVERED);
+        assertThat(after.run(mailbox.id()).done()).isEqualTo(2);
+        assertThat(emulator.exchange().store().subjects(address, "Failed")).containsExactly("Broken picture");
+        assertThat(emulator.exchange().store().subjects(address, "inbox")).containsExactly("Fine");
+        assertThat(item("inbox", "Fine").isRead()).isTrue();
+        assertThat(after.outcome(mailbox.id(), failedKey).orElseThrow().action())
+                .contains("MOVE_TO_FAILED");
+    }
+
     @Test
     void aDeadEventWithoutAFailedFolderLeavesTheOriginal() throws Exception {
         setUp(TestDatabases.Kind.H2);

@@ -20,6 +20,7 @@ import dev.mailbridge.core.model.SignInMode;
 import dev.mailbridge.core.model.Transport;
 import dev.mailbridge.core.model.User;
 import dev.mailbridge.core.sync.AfterDeliveryAction;
+import dev.mailbridge.core.sync.NotificationMode;
 import dev.mailbridge.identity.Secret;
 import dev.mailbridge.identity.cloud.Cloud;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -536,13 +537,23 @@ final class ApiModels {
 
             @Schema(
                     description =
-                            "Enabled and the mailbox's sign-in works (AUTHORIZED or EXPIRING): the scheduler polls it")
+                            "Enabled and the mailbox's sign-in works (AUTHORIZED or EXPIRING): the server receives its mail")
             boolean active,
 
             @Schema(description = "The action on the original once delivered (see the request)")
             AfterDeliveryAction afterDelivery,
 
-            Instant updatedAt) {}
+            Instant updatedAt,
+
+            @Schema(
+                    description = "How the active mailbox hears of new mail now: STREAMING, PULL (streaming "
+                            + "refused) or POLL (only the poll interval); null when not active")
+            NotificationMode notifications,
+
+            @Schema(
+                    description = "The same for people, with the reason for a fallback, e.g. \"Pull (streaming "
+                            + "refused: ...)\"; null when not active")
+            String notificationStatus) {}
 
     @Schema(description = "What one sync pass did.")
     record SyncResultView(

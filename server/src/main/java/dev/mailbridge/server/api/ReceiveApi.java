@@ -10,6 +10,7 @@ import dev.mailbridge.core.store.Stores;
 import dev.mailbridge.core.sync.AfterDeliveryAction;
 import dev.mailbridge.core.sync.MailboxSync;
 import dev.mailbridge.core.sync.ReceiveSettings;
+import dev.mailbridge.core.sync.WatchStatus;
 import dev.mailbridge.server.ReceiveScheduler;
 import dev.mailbridge.server.api.ApiModels.DeliveriesView;
 import dev.mailbridge.server.api.ApiModels.ReceiveRequest;
@@ -54,8 +55,10 @@ class ReceiveApi {
     @PutMapping(path = "/api/v1/mailboxes/{id}/receive", consumes = "application/json", produces = "application/json")
     @Operation(
             summary = "Enable or disable receiving",
-            description = "An enabled mailbox is polled every mailbridge.poll-interval while its sign-in works "
-                    + "(AUTHORIZED or EXPIRING); each new message is queued for every delivery target. "
+            description = "An enabled mailbox is watched for new mail while its sign-in works (AUTHORIZED or "
+                    + "EXPIRING): a streaming subscription, else a pull subscription, else polling "
+                    + "(mailbridge.receive.notifications), plus a pass every mailbridge.poll-interval; each new "
+                    + "message is queued for every delivery target. "
                     + "startFromNow matters only before the first pass: what is already there is skipped. "
                     + "afterDelivery: the action on the original once every target acknowledged it; "
                     + "MOVE_TO_PROCESSED needs a folder mapped to PROCESSED (400 otherwise).")
@@ -79,6 +82,7 @@ class ReceiveApi {
                             + "/api/v1/mailboxes/" + id + "/folder-mapping) or choose another action.");
         }
         ReceiveSettings.Setting s = settings.put(id, enabled, startFromNow, afterDelivery);
+        receiver.receiveChanged(id);
         stores.audit()
                 .record(
                         Actor.current(),
@@ -131,15 +135,18 @@ class ReceiveApi {
                 s.map(MailboxSync.SyncStatus::receivedCount).orElse(0L));
     }
 
-    private static ReceiveView view(Mailbox m, Optional<ReceiveSettings.Setting> s) {
+    private ReceiveView view(Mailbox m, Optional<ReceiveSettings.Setting> s) {
         boolean enabled = s.map(ReceiveSettings.Setting::enabled).orElse(false);
+        Optional<WatchStatus> watch = receiver.watchStatus(m.id());
         return new ReceiveView(
                 m.id(),
                 enabled,
                 s.map(ReceiveSettings.Setting::startFromNow).orElse(false),
                 enabled && ReceiveScheduler.canSync(m.status()),
                 s.map(ReceiveSettings.Setting::afterDelivery).orElse(AfterDeliveryAction.NONE),
-                s.map(ReceiveSettings.Setting::updatedAt).orElse(null));
+                s.map(ReceiveSettings.Setting::updatedAt).orElse(null),
+                watch.map(WatchStatus::mode).orElse(null),
+                watch.map(WatchStatus::label).orElse(null));
     }
 
     private Mailbox mailbox(UUID id) {

@@ -62,6 +62,12 @@ class ReceiveController {
     void addTo(Model model, UUID mailboxId) {
         model.addAttribute("receive", settings.get(mailboxId).orElse(null));
         model.addAttribute("syncStatus", sync.status(mailboxId).orElse(null));
+        model.addAttribute(
+                "watchStatus",
+                scheduler
+                        .watchStatus(mailboxId)
+                        .map(dev.mailbridge.core.sync.WatchStatus::label)
+                        .orElse(null));
         model.addAttribute("counters", outbox.counters(mailboxId));
         model.addAttribute("deadLetters", outbox.deadLetters(Optional.of(mailboxId), 0, 20));
         model.addAttribute("hasTargets", !targets.list().isEmpty());
@@ -87,6 +93,7 @@ class ReceiveController {
             return "redirect:/mailboxes/" + id + "#receiving";
         }
         settings.put(m.id(), enabled, startFromNow, afterDelivery);
+        scheduler.receiveChanged(m.id());
         flash.addFlashAttribute(
                 "notice", Pages.Notice.ok(enabled ? "Receiving is on for " + m.address() + "." : "Receiving is off."));
         return "redirect:/mailboxes/" + id + "#receiving";

@@ -49,6 +49,8 @@ class ReceiveFaultsTest {
     static void settings(DynamicPropertyRegistry registry) {
         ApiJourneys.properties(registry, TestDatabases.Kind.H2); // a fresh database, the public URL Entra knows
         registry.add("mailbridge.poll-initial-delay", () -> "PT24H");
+        // every pass is the test's own "Sync now": no notification may start one
+        registry.add("mailbridge.receive.notifications", () -> "poll");
         registry.add("mailbridge.delivery.max-attempts", () -> String.valueOf(MAX_ATTEMPTS));
         registry.add("mailbridge.delivery.retry-base", () -> "PT0.2S");
         registry.add("mailbridge.delivery.retry-cap", () -> "PT0.4S");

@@ -86,6 +86,8 @@ class WebJourneysTest {
         r.add("mailbridge.data-dir", DATA::toString);
         r.add("mailbridge.public-base-url", () -> BASE);
         r.add("mailbridge.sweep-initial-delay", () -> "PT100H");
+        // the receive journey counts what "Sync now" finds: no streaming event may sync before the click
+        r.add("mailbridge.receive.notifications", () -> "poll");
     }
 
     @TestConfiguration
