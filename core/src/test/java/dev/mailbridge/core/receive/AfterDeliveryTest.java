@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.mailbridge.core.connect.MailboxServices;
+import dev.mailbridge.core.connect.NorthwindService;
 import dev.mailbridge.core.deliver.Backoff;
 import dev.mailbridge.core.deliver.DeliveryTargetStore;
 import dev.mailbridge.core.deliver.DeliveryWorker;
@@ -12,11 +13,9 @@ import dev.mailbridge.core.deliver.OutboxState;
 import dev.mailbridge.core.deliver.WebhookDeliverer;
 import dev.mailbridge.core.deliver.WebhookSignature;
 import dev.mailbridge.core.message.MimeParser;
-import dev.mailbridge.core.model.ConnectionSettings;
 import dev.mailbridge.core.model.FolderMapping;
 import dev.mailbridge.core.model.FolderRole;
 import dev.mailbridge.core.model.Mailbox;
-import dev.mailbridge.core.model.SignInMode;
 import dev.mailbridge.core.rules.RuleSet;
 import dev.mailbridge.core.store.Stores;
 import dev.mailbridge.core.store.TestDatabases;
@@ -34,7 +33,6 @@ import dev.mailbridge.ews.model.ItemId;
 import dev.mailbridge.ews.ops.CreateFolder;
 import dev.mailbridge.ews.ops.DeleteItem;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -90,19 +88,7 @@ class AfterDeliveryTest {
         stores = new Stores(TestDatabases.open(kind), new Vault(KeyRing.of(KeyRing.newKey())), emulator.clock());
         services = new MailboxServices(
                 stores, emulator.clock(), dev.mailbridge.identity.http.HttpSettings.defaults(), Duration.ofDays(7));
-        UUID org =
-                services.connections().createOrganisation("Northwind", "test").id();
-        UUID conn = services.connections()
-                .create(
-                        org,
-                        ConnectionSettings.builder("Service", SignInMode.BASIC_IMPERSONATED)
-                                .ewsUrl(emulator.loginUrl() + "/EWS/Exchange.asmx")
-                                .username("ews.service@northwind.local")
-                                .password(dev.mailbridge.identity.Secret.of("Ews-Service1!"))
-                                .trustedCaPem(Files.readString(emulator.caCertificate()))
-                                .build(),
-                        "test")
-                .id();
+        UUID conn = NorthwindService.connection(services, emulator);
         mailbox = services.connections().addMailbox(conn, address, Optional.empty(), "test");
 
         HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);

@@ -6,15 +6,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.mailbridge.core.connect.MailboxServices;
+import dev.mailbridge.core.connect.NorthwindService;
 import dev.mailbridge.core.deliver.DeliveryTargetStore;
 import dev.mailbridge.core.deliver.DeliveryWorker;
 import dev.mailbridge.core.deliver.Outbox;
 import dev.mailbridge.core.deliver.WebhookDeliverer;
 import dev.mailbridge.core.deliver.WebhookSignature;
 import dev.mailbridge.core.message.MimeParser;
-import dev.mailbridge.core.model.ConnectionSettings;
 import dev.mailbridge.core.model.Mailbox;
-import dev.mailbridge.core.model.SignInMode;
 import dev.mailbridge.core.rules.Rule;
 import dev.mailbridge.core.rules.RuleSet;
 import dev.mailbridge.core.store.Stores;
@@ -28,7 +27,6 @@ import dev.mailbridge.identity.Secret;
 import dev.mailbridge.identity.http.HttpSettings;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -59,19 +57,7 @@ class ReceiveToWebhookTest {
         Stores stores = new Stores(TestDatabases.open(kind), new Vault(KeyRing.of(KeyRing.newKey())), emulator.clock());
         MailboxServices services =
                 new MailboxServices(stores, emulator.clock(), HttpSettings.defaults(), Duration.ofDays(7));
-        UUID org =
-                services.connections().createOrganisation("Northwind", "test").id();
-        UUID conn = services.connections()
-                .create(
-                        org,
-                        ConnectionSettings.builder("Service", SignInMode.BASIC_IMPERSONATED)
-                                .ewsUrl(emulator.loginUrl() + "/EWS/Exchange.asmx")
-                                .username("ews.service@northwind.local")
-                                .password(Secret.of("Ews-Service1!"))
-                                .trustedCaPem(Files.readString(emulator.caCertificate()))
-                                .build(),
-                        "test")
-                .id();
+        UUID conn = NorthwindService.connection(services, emulator);
         Mailbox mailbox = services.connections().addMailbox(conn, address, Optional.empty(), "test");
 
         // A real receiver that checks every signature.

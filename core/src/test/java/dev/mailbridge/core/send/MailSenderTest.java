@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mailbridge.core.connect.FieldError;
 import dev.mailbridge.core.connect.MailboxServices;
+import dev.mailbridge.core.connect.NorthwindService;
 import dev.mailbridge.core.connect.ValidationException;
 import dev.mailbridge.core.deliver.DeliveryTarget;
 import dev.mailbridge.core.deliver.DeliveryTargetStore;
@@ -12,9 +13,7 @@ import dev.mailbridge.core.deliver.EventType;
 import dev.mailbridge.core.deliver.Outbox;
 import dev.mailbridge.core.deliver.OutboxEntry;
 import dev.mailbridge.core.message.ReceivedMessage;
-import dev.mailbridge.core.model.ConnectionSettings;
 import dev.mailbridge.core.model.Mailbox;
-import dev.mailbridge.core.model.SignInMode;
 import dev.mailbridge.core.store.Stores;
 import dev.mailbridge.core.store.TestDatabases;
 import dev.mailbridge.core.vault.KeyRing;
@@ -35,7 +34,6 @@ import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,19 +79,7 @@ class MailSenderTest {
         target = new DeliveryTargetStore(stores.database(), new Vault(KeyRing.of(KeyRing.newKey())), emulator.clock())
                 .create(DeliveryTargetStore.Settings.webhook(
                         "hook", "https://hooks.example.com/x", Secret.of("0123456789abcdef0123")));
-        UUID org =
-                services.connections().createOrganisation("Northwind", "test").id();
-        connection = services.connections()
-                .create(
-                        org,
-                        ConnectionSettings.builder("Service", SignInMode.BASIC_IMPERSONATED)
-                                .ewsUrl(emulator.loginUrl() + "/EWS/Exchange.asmx")
-                                .username("ews.service@northwind.local")
-                                .password(Secret.of("Ews-Service1!"))
-                                .trustedCaPem(Files.readString(emulator.caCertificate()))
-                                .build(),
-                        "test")
-                .id();
+        connection = NorthwindService.connection(services, emulator);
         nancy = services.connections().addMailbox(connection, NANCY, Optional.empty(), "test");
         recipientMailbox = services.connections().addMailbox(connection, recipient, Optional.empty(), "test");
     }

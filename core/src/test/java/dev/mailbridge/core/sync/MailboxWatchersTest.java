@@ -3,16 +3,14 @@ package dev.mailbridge.core.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailbridge.core.connect.MailboxServices;
-import dev.mailbridge.core.model.ConnectionSettings;
+import dev.mailbridge.core.connect.NorthwindService;
 import dev.mailbridge.core.model.Mailbox;
-import dev.mailbridge.core.model.SignInMode;
 import dev.mailbridge.core.store.Stores;
 import dev.mailbridge.core.store.TestDatabases;
 import dev.mailbridge.core.vault.KeyRing;
 import dev.mailbridge.core.vault.Vault;
 import dev.mailbridge.emulator.Emulator;
 import dev.mailbridge.emulator.junit.EmulatorExtension;
-import dev.mailbridge.identity.Secret;
 import dev.mailbridge.identity.http.HttpSettings;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -78,20 +76,7 @@ class MailboxWatchersTest {
                     new Stores(TestDatabases.open(kind), new Vault(KeyRing.of(KeyRing.newKey())), emulator.clock());
             MailboxServices services =
                     new MailboxServices(stores, emulator.clock(), HttpSettings.defaults(), Duration.ofDays(7));
-            UUID org = services.connections()
-                    .createOrganisation("Northwind", "test")
-                    .id();
-            UUID conn = services.connections()
-                    .create(
-                            org,
-                            ConnectionSettings.builder("Service", SignInMode.BASIC_IMPERSONATED)
-                                    .ewsUrl(emulator.loginUrl() + "/EWS/Exchange.asmx")
-                                    .username("ews.service@northwind.local")
-                                    .password(Secret.of("Ews-Service1!"))
-                                    .trustedCaPem(Files.readString(emulator.caCertificate()))
-                                    .build(),
-                            "test")
-                    .id();
+            UUID conn = NorthwindService.connection(services, emulator);
             for (int i = 0; i < count; i++) {
                 String address = "watch." + UUID.randomUUID().toString().substring(0, 8) + "@northwind.local";
                 emulator.exchange().mailboxes().createMailbox(address, "Watch", "0b1e0b1e-0000-4000-8000-000000000001");

@@ -1,5 +1,6 @@
 package dev.mailbridge.server.api;
 
+import dev.mailbridge.core.store.TestDatabases;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -9,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.springframework.test.context.DynamicPropertyRegistry;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -17,6 +19,18 @@ import tools.jackson.databind.json.JsonMapper;
  * so a test can prove afterwards that no secret or token was in any of them.
  */
 final class ApiClient {
+    /**
+     * What every in-process server test starts with: a fresh embedded database, a temporary data folder,
+     * and the token sweep out of the way (a day away), so that only what the test does happens.
+     */
+    static void embeddedServer(DynamicPropertyRegistry registry) {
+        TestDatabases.Target db = TestDatabases.fresh(TestDatabases.Kind.H2);
+        String dataDir = TestDatabases.tempDir().toString();
+        registry.add("mailbridge.database-url", db::url);
+        registry.add("mailbridge.data-dir", () -> dataDir);
+        registry.add("mailbridge.sweep-initial-delay", () -> "PT24H");
+    }
+
     static final JsonMapper JSON = JsonMapper.builder().build();
     private static final HttpClient HTTP = HttpClient.newBuilder()
             .followRedirects(HttpClient.Redirect.NEVER)

@@ -3,7 +3,6 @@ package dev.mailbridge.server.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 
-import dev.mailbridge.core.store.TestDatabases;
 import dev.mailbridge.server.api.ApiClient.Reply;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,11 +34,7 @@ import tools.jackson.databind.JsonNode;
 class ApiSecurityTest {
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
-        TestDatabases.Target db = TestDatabases.fresh(TestDatabases.Kind.H2);
-        String dataDir = TestDatabases.tempDir().toString();
-        registry.add("mailbridge.database-url", db::url);
-        registry.add("mailbridge.data-dir", () -> dataDir);
-        registry.add("mailbridge.sweep-initial-delay", () -> "PT24H");
+        ApiClient.embeddedServer(registry);
     }
 
     @LocalServerPort

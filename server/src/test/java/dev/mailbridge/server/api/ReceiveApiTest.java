@@ -7,7 +7,6 @@ import dev.mailbridge.core.connect.MailboxServices;
 import dev.mailbridge.core.deliver.WebhookSignature;
 import dev.mailbridge.core.model.ApiKey;
 import dev.mailbridge.core.receive.ReceivePipeline;
-import dev.mailbridge.core.store.TestDatabases;
 import dev.mailbridge.emulator.Emulator;
 import dev.mailbridge.emulator.junit.EmulatorExtension;
 import dev.mailbridge.ews.model.DistinguishedFolder;
@@ -58,11 +57,7 @@ class ReceiveApiTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        TestDatabases.Target db = TestDatabases.fresh(TestDatabases.Kind.H2);
-        registry.add("mailbridge.database-url", db::url);
-        String dataDir = TestDatabases.tempDir().toString();
-        registry.add("mailbridge.data-dir", () -> dataDir);
-        registry.add("mailbridge.sweep-initial-delay", () -> "PT24H");
+        ApiClient.embeddedServer(registry);
         // short enough for a test to see the scheduler poll by itself, and retries without long waits
         registry.add("mailbridge.poll-interval", () -> "PT0.5S");
         registry.add("mailbridge.poll-initial-delay", () -> "PT0.5S");

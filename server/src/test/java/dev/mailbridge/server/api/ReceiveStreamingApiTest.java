@@ -5,7 +5,6 @@ import static dev.mailbridge.server.api.ReceiveApiTest.body;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailbridge.core.model.ApiKey;
-import dev.mailbridge.core.store.TestDatabases;
 import dev.mailbridge.emulator.Emulator;
 import dev.mailbridge.emulator.junit.EmulatorExtension;
 import dev.mailbridge.server.api.ApiClient.Reply;
@@ -34,11 +33,7 @@ class ReceiveStreamingApiTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        TestDatabases.Target db = TestDatabases.fresh(TestDatabases.Kind.H2);
-        registry.add("mailbridge.database-url", db::url);
-        String dataDir = TestDatabases.tempDir().toString();
-        registry.add("mailbridge.data-dir", () -> dataDir);
-        registry.add("mailbridge.sweep-initial-delay", () -> "PT24H");
+        ApiClient.embeddedServer(registry);
         // nothing polls during the test: only notifications can start a sync
         registry.add("mailbridge.poll-interval", () -> "PT1H");
         registry.add("mailbridge.poll-initial-delay", () -> "PT1H");

@@ -9,7 +9,6 @@ import dev.mailbridge.core.deliver.OutboxEntry;
 import dev.mailbridge.core.deliver.OutboxEvent;
 import dev.mailbridge.core.message.ReceivedMessage;
 import dev.mailbridge.core.model.ApiKey;
-import dev.mailbridge.core.store.TestDatabases;
 import dev.mailbridge.emulator.Emulator;
 import dev.mailbridge.emulator.junit.EmulatorExtension;
 import dev.mailbridge.ews.EwsClient;
@@ -67,11 +66,7 @@ class SendApiTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        TestDatabases.Target db = TestDatabases.fresh(TestDatabases.Kind.H2);
-        registry.add("mailbridge.database-url", db::url);
-        String dataDir = TestDatabases.tempDir().toString();
-        registry.add("mailbridge.data-dir", () -> dataDir);
-        registry.add("mailbridge.sweep-initial-delay", () -> "PT24H");
+        ApiClient.embeddedServer(registry);
         registry.add("mailbridge.poll-initial-delay", () -> "PT24H");
         registry.add("mailbridge.send.per-minute", () -> "3");
         registry.add("mailbridge.send.max-attachment-bytes", () -> "1000");
