@@ -74,6 +74,13 @@ public final class GraphClient {
         return MailFolder.of(getJson(url(userPath + "/mailFolders/" + GraphProtocol.encode(folder))));
     }
 
+    /** Creates a folder under {@code parent} (id or well-known name; {@code msgfolderroot} for the top level). */
+    public MailFolder createFolder(String parent, String displayName) {
+        ObjectNode body = JSON.createObjectNode().put("displayName", displayName);
+        URI uri = url(userPath + "/mailFolders/" + GraphProtocol.encode(parent) + "/childFolders");
+        return MailFolder.of(send(jsonReq("POST", uri, body, false), GraphClient::readJson));
+    }
+
     private List<MailFolder> folderPages(URI first) {
         List<MailFolder> out = new ArrayList<>();
         for (URI next = first; next != null; ) {
