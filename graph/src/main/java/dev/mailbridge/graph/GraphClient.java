@@ -101,7 +101,7 @@ public final class GraphClient {
      */
     public DeltaPage delta(String folder, String link, int pageSize) {
         URI uri = link != null
-                ? URI.create(link)
+                ? ownLink(link)
                 : url(userPath + "/mailFolders/" + GraphProtocol.encode(folder) + "/messages/delta?$select="
                         + MailMessage.SELECT);
         JsonNode page = send(
@@ -317,9 +317,19 @@ public final class GraphClient {
         return URI.create(protocol.root() + pathAndQuery);
     }
 
-    private static URI link(JsonNode page, String name) {
+    private URI link(JsonNode page, String name) {
         String s = GraphErrors.textOrNull(page.get(name));
-        return s == null ? null : URI.create(s);
+        return s == null ? null : ownLink(s);
+    }
+
+    /** A nextLink/deltaLink is followed with the bearer token, so only under this protocol's root. */
+    private URI ownLink(String link) {
+        String root = protocol.root() + "/";
+        if (!link.startsWith(root)) {
+            throw new IllegalArgumentException("A Graph link must start with " + root
+                    + " (the token is sent with it); this one does not. Sync the folder again from the start.");
+        }
+        return URI.create(link);
     }
 
     private JsonNode getJson(URI uri) {

@@ -56,7 +56,9 @@ public final class GraphProtocol {
 
     /** Delegated: the token's user, addressed as {@code /me}. */
     public GraphClient delegated(TokenSource tokens) {
-        return client(new BearerAuthenticator(tokens), null);
+        // Keyed on the token source, so every client of that user shares one gate.
+        String key = "me@" + Integer.toHexString(System.identityHashCode(tokens));
+        return new GraphClient(this, new BearerAuthenticator(tokens), null, "/me", gate(key));
     }
 
     /** App-only: the mailbox {@code upn} (or object id), addressed as {@code /users/{upn}}. */
@@ -71,7 +73,11 @@ public final class GraphProtocol {
         String key = mailbox == null
                 ? "me@" + Integer.toHexString(System.identityHashCode(auth))
                 : mailbox.trim().toLowerCase(Locale.ROOT);
-        return new GraphClient(this, auth, mailbox, path, gates.computeIfAbsent(key, k -> new Gate(maxConcurrent)));
+        return new GraphClient(this, auth, mailbox, path, gate(key));
+    }
+
+    private Gate gate(String key) {
+        return gates.computeIfAbsent(key, k -> new Gate(maxConcurrent));
     }
 
     static String encode(String segment) {

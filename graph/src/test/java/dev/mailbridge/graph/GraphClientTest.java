@@ -156,6 +156,10 @@ class GraphClientTest {
                     assertThat(e.getMessage()).contains("sync the folder again");
                 });
         assertThat(adele().syncFolder("inbox", null, 50, p -> {})).isNotNull();
+        // A stored link that points elsewhere is never followed with the token.
+        assertThatThrownBy(() -> adele().syncFolder("inbox", "https://evil.example/v1.0/x?$deltatoken=1", 50, p -> {}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("must start with");
     }
 
     @Test
