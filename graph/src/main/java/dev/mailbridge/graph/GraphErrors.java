@@ -12,7 +12,10 @@ final class GraphErrors {
         String message = error == null || error.isMissingNode() ? null : textOrNull(error.get("message"));
         String who = mailbox == null ? "the signed-in user's mailbox" : "mailbox " + mailbox;
         String said = message == null ? "" : " Graph said: \"" + message + "\".";
-        if (status == 410 || "SyncStateNotFound".equals(code) || "resyncRequired".equalsIgnoreCase(code)) {
+        if (status == 410
+                || "SyncStateNotFound".equals(code)
+                || "SyncStateInvalid".equals(code)
+                || "resyncRequired".equalsIgnoreCase(code)) {
             return new GraphResyncRequiredException(
                     status,
                     code,
