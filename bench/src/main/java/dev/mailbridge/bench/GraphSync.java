@@ -62,6 +62,17 @@ final class GraphSync {
         int messages = 20_000;
         int page = 1000;
         int rounds = 2;
+        String usage =
+                "Usage: bench graph-sync [--messages N (20000)] [--page N (1000)] [--rounds N (2; the first is a warm-up)]";
+        if (java.util.Arrays.asList(args).contains("--help")
+                || java.util.Arrays.asList(args).contains("-h")) {
+            System.out.println(usage);
+            return;
+        }
+        if (args.length % 2 != 0) {
+            System.err.println("bench: missing value for " + args[args.length - 1] + "\n" + usage);
+            System.exit(2);
+        }
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--messages" -> messages = Integer.parseInt(args[i + 1]);
