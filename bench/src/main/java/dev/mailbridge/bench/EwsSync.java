@@ -405,6 +405,15 @@ final class EwsSync {
                 .httpClient(http)
                 .build()
                 .client(SignIn.basic(BasicCredential.of(EwsFixtures.NANCY, Secret.of(EwsFixtures.NANCY_PASSWORD))));
+        return initialSync(client, b -> b.batchSize(batch).inFlight(inFlight).executor(CLIENT_POOL));
+    }
+
+    /**
+     * The initial sync as Mailbridge's client does it (also graph-sync's EWS side): SyncFolderItems of
+     * the inbox from no state, then MimeDownload of every created item (set up by {@code download}),
+     * the MIME discarded.
+     */
+    static Work initialSync(EwsClient client, java.util.function.UnaryOperator<MimeDownload.Builder> download) {
         List<ItemId> ids = new ArrayList<>();
         int[] requests = {0};
         ItemSync.run(client, FolderRef.inbox(), null, (changes, state) -> {
@@ -415,12 +424,8 @@ final class EwsSync {
                 }
             }
         });
-        MimeDownload.Result r = MimeDownload.builder(client)
-                .batchSize(batch)
-                .inFlight(inFlight)
-                .executor(CLIENT_POOL)
-                .build()
-                .run(ids, id -> DISCARD);
+        MimeDownload.Result r =
+                download.apply(MimeDownload.builder(client)).build().run(ids, id -> DISCARD);
         return new Work(r.items(), r.mimeBytes(), requests[0] + r.requests());
     }
 

@@ -2,12 +2,7 @@ package dev.mailbridge.bench;
 
 import dev.mailbridge.ews.EwsClient;
 import dev.mailbridge.ews.EwsProtocol;
-import dev.mailbridge.ews.MimeDownload;
 import dev.mailbridge.ews.SignIn;
-import dev.mailbridge.ews.model.FolderRef;
-import dev.mailbridge.ews.model.ItemChange;
-import dev.mailbridge.ews.model.ItemId;
-import dev.mailbridge.ews.ops.ItemSync;
 import dev.mailbridge.graph.DeltaPage;
 import dev.mailbridge.graph.GraphClient;
 import dev.mailbridge.graph.GraphProtocol;
@@ -137,17 +132,7 @@ final class GraphSync {
 
     static Work ews(EwsClient client) {
         long start = System.nanoTime();
-        List<ItemId> ids = new ArrayList<>();
-        int[] requests = {0};
-        ItemSync.run(client, FolderRef.inbox(), null, (changes, state) -> {
-            requests[0]++;
-            for (ItemChange c : changes) {
-                if (c instanceof ItemChange.Create create) {
-                    ids.add(create.itemId());
-                }
-            }
-        });
-        MimeDownload.Result r = MimeDownload.builder(client).build().run(ids, id -> OutputStream.nullOutputStream());
-        return new Work("ews", r.items(), r.mimeBytes(), requests[0] + r.requests(), System.nanoTime() - start);
+        EwsSync.Work w = EwsSync.initialSync(client, b -> b);
+        return new Work("ews", w.messages(), w.mimeBytes(), w.requests(), System.nanoTime() - start);
     }
 }

@@ -7,6 +7,7 @@ import dev.mailbridge.emulator.Emulator;
 import dev.mailbridge.emulator.exchange.MailStore;
 import dev.mailbridge.emulator.junit.EmulatorExtension;
 import dev.mailbridge.emulator.junit.SignInBrowser;
+import dev.mailbridge.emulator.junit.TestMessages;
 import dev.mailbridge.ews.error.EwsAuthenticationException;
 import dev.mailbridge.ews.error.EwsInvalidSyncStateException;
 import dev.mailbridge.ews.model.DistinguishedFolder;
@@ -104,12 +105,7 @@ class EmulatorEwsTest {
     }
 
     static byte[] message(String subject, String to) {
-        return ("From: Sender <sender@example.com>\r\nTo: " + to + "\r\nSubject: " + subject
-                        + "\r\nMessage-ID: <" + UUID.randomUUID()
-                        + "@example.com>\r\nDate: Mon, 16 Nov 2026 10:00:00 +0000"
-                        + "\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHello " + subject
-                        + "\r\n")
-                .getBytes(StandardCharsets.UTF_8);
+        return TestMessages.plain(subject, to);
     }
 
     EwsClient adele() {
