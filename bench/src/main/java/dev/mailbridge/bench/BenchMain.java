@@ -50,6 +50,10 @@ public final class BenchMain {
                     EwsSync.main(rest);
                     return;
                 }
+                case "pipeline" -> {
+                    PipelineBench.main(rest);
+                    return;
+                }
                 case "token" -> args = rest;
                 default -> {}
             }
@@ -393,6 +397,7 @@ public final class BenchMain {
                 Usage: ./mailbridge bench [token] [options]
                        ./mailbridge bench ews-parse [options]   (EWS response parsing, JMH; --help)
                        ./mailbridge bench ews-sync [options]    (initial sync from the emulator; --help)
+                       ./mailbridge bench pipeline [options]    (arrival to webhook, ingest, scale; --help)
 
                 Load on the token endpoint: the Mailbridge emulator and navikt's mock-oauth2-server
                 (the named peer), in-process on loopback, in one run; client_credentials and
