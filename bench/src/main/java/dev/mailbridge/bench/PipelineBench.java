@@ -185,6 +185,8 @@ final class PipelineBench {
         final String key;
         final HttpClient http = HttpClient.newHttpClient();
         String connection;
+        /** Every address this server watches, in the order they were added. */
+        final List<String> watched = java.util.Collections.synchronizedList(new ArrayList<>());
 
         Server(String mode, Path dataDir) {
             this.mode = mode;
@@ -264,6 +266,7 @@ final class PipelineBench {
                 throw new IllegalStateException(mode + ": mailbox test failed for " + address + ": " + test);
             }
             call("PUT", "/api/v1/mailboxes/" + id + "/receive", Map.of("enabled", true, "startFromNow", true), 200);
+            watched.add(address);
         }
 
         /** The server's own gauge {@code mailbridge_receive_watches{mode="STREAMING"}} (or -1). */
@@ -350,8 +353,8 @@ final class PipelineBench {
         while (System.nanoTime() < deadline && s.streamingWatches() < count) {
             Thread.sleep(500);
         }
-        // the stream groups reconnect shortly after members join; let them settle
-        Thread.sleep(3000);
+        // the stream groups reconnect shortly (regroup delay) after members join; let them settle
+        Thread.sleep(2000);
     }
 
     static String ms(long[] sorted, double p) {
@@ -521,7 +524,7 @@ final class PipelineBench {
                 "| watched mailboxes | streaming watches | heap used MiB | live threads | setup s | one message, ms |\n"
                         + "|---:|---:|---:|---:|---:|---:|\n");
         int watched = (int) Math.max(0, s.streamingWatches());
-        List<String> all = new ArrayList<>();
+        List<String> all = new ArrayList<>(s.watched);
         for (int target : o.scale()) {
             long t0 = System.nanoTime();
             if (target > watched) {
@@ -536,10 +539,9 @@ final class PipelineBench {
             long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
             int threads = ManagementFactory.getThreadMXBean().getThreadCount();
             Map<Long, Long> sent = new ConcurrentHashMap<>();
-            List<String> pick = all.isEmpty() ? List.of(newMailbox(emulator, "scale-none")) : all;
-            deliver(emulator, pick.get(new Random(target).nextInt(pick.size())), sent);
+            deliver(emulator, all.get(new Random(target).nextInt(all.size())), sent);
             long[] l = await(sent, hook, Duration.ofSeconds(60));
-            r.append(String.format(
+            String row = String.format(
                     Locale.ROOT,
                     "| %d | %d | %d | %d | %.0f | %s |%n",
                     target,
@@ -547,7 +549,9 @@ final class PipelineBench {
                     heap >> 20,
                     threads,
                     setup / 1e9,
-                    ms(l, 100)));
+                    ms(l, 100));
+            System.err.print("bench pipeline: " + row); // a long run's rows as they come
+            r.append(row);
         }
         r.append('\n');
     }
