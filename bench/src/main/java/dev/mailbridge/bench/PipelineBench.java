@@ -369,8 +369,8 @@ final class PipelineBench {
         Path data = Files.createTempDirectory("pipeline-bench");
         EwsFixtures fixtures = EwsFixtures.start();
         Emulator emulator = fixtures.emulator;
-        // 10,000 impersonated mailboxes make 50 streaming connections (200 subscriptions each) for the one
-        // service account; Exchange's default connection limit per account would refuse most of them.
+        // 10,000 impersonated mailboxes make 50 streaming connections (200 subscriptions each); each is
+        // charged to its first impersonated member's budget, so the raise is a precaution only.
         emulator.exchange().notifications().connectionLimit(1000);
         Map<String, Server> servers = new LinkedHashMap<>();
         try (Webhook hook = new Webhook()) {
