@@ -54,6 +54,10 @@ public final class BenchMain {
                     GraphSync.main(rest);
                     return;
                 }
+                case "pipeline" -> {
+                    PipelineBench.main(rest);
+                    return;
+                }
                 case "token" -> args = rest;
                 default -> {}
             }
@@ -398,6 +402,7 @@ public final class BenchMain {
                        ./mailbridge bench ews-parse [options]   (EWS response parsing, JMH; --help)
                        ./mailbridge bench ews-sync [options]    (initial sync from the emulator; --help)
                        ./mailbridge bench graph-sync [--messages N] [--page N] [--rounds N]  (Graph vs EWS)
+                       ./mailbridge bench pipeline [options]    (arrival to webhook, ingest, scale; --help)
 
                 Load on the token endpoint: the Mailbridge emulator and navikt's mock-oauth2-server
                 (the named peer), in-process on loopback, in one run; client_credentials and
