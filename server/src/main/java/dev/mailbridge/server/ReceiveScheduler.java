@@ -161,7 +161,8 @@ public class ReceiveScheduler {
 
     /**
      * Receiving was switched (or its settings changed) for the mailbox: watch it (its watch syncs once
-     * subscribed; with {@code poll} the next poll does), or stop watching it.
+     * subscribed; with {@code poll} the next poll does; a "start from now" mailbox takes its first pass at
+     * once), or stop watching it.
      */
     public void receiveChanged(UUID mailboxId) {
         try {
@@ -174,11 +175,34 @@ public class ReceiveScheduler {
                             .orElse(false);
             if (on) {
                 watchers.watchChecked(mailboxId); // the watch's first pass follows its subscription
+                takeBaseline(mailboxId);
             } else {
                 watchers.unwatch(mailboxId);
             }
         } catch (RuntimeException e) {
             log.warn("cannot start or stop watching mailbox {}: {}", mailboxId, describe(e));
+        }
+    }
+
+    /**
+     * "Start from now" counts what the folder holds at the mailbox's first pass as already there. That
+     * pass runs here, before receiving is reported switched on: left to the schedule it could come a poll
+     * interval later, and mail that arrived meanwhile would be skipped as old instead of delivered.
+     */
+    private void takeBaseline(UUID mailboxId) {
+        boolean fromNow = settings.get(mailboxId)
+                .map(ReceiveSettings.Setting::startFromNow)
+                .orElse(false);
+        if (fromNow
+                && sync.status(mailboxId)
+                        .flatMap(MailboxSync.SyncStatus::lastSyncAt)
+                        .isEmpty()) {
+            try {
+                syncNow(mailboxId);
+            } catch (RuntimeException e) {
+                // recorded with the mailbox's sync status; the next pass takes the baseline then
+                log.warn("first pass of mailbox {} failed: {}", mailboxId, describe(e));
+            }
         }
     }
 

@@ -134,6 +134,22 @@ class ReceiveFaultsTest {
                 .allSatisfy(r -> assertThat(r.signatureValid()).isTrue());
     }
 
+    /**
+     * "Start from now" means from when receiving was switched on, not from the first pass: in poll mode
+     * that pass may be a whole poll interval later (here a day), and mail that arrived in between must
+     * be delivered, not counted as already there.
+     */
+    @Test
+    void startFromNowCountsWhatWasThereWhenReceivingWasSwitchedOn() throws Exception {
+        String mailbox = ReceiveApiTest.mailbox(api, writer, connection, emulator(), "fromnow");
+        deliver(mailbox, "Before switching on 1", "Before switching on 2");
+        ReceiveApiTest.enable(api, writer, mailbox, true).expect(200);
+        deliver(mailbox, "After switching on");
+        Reply first = sync(mailbox).expect(200);
+        assertThat(first.get("newMessages").asInt()).isEqualTo(1);
+        arriveOnce("After switching on");
+    }
+
     @Test
     void throttlingAndUnavailabilityAreWaitedOutAndEveryMessageArrives() throws Exception {
         String mailbox = receiving("throttled");
