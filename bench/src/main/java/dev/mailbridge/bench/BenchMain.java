@@ -38,6 +38,35 @@ public final class BenchMain {
 
     private BenchMain() {}
 
+    /**
+     * A command's options from {@code parse} (which answers null for --help): null once the usage was
+     * printed for --help; wrong options print what is wrong and the usage, and exit with status 2.
+     */
+    static <O> O optionsOrUsage(String[] args, java.util.function.Function<String[], O> parse, String usage) {
+        O o;
+        try {
+            o = parse.apply(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("bench: " + e.getMessage());
+            System.err.println(usage);
+            System.exit(2);
+            return null;
+        }
+        if (o == null) {
+            System.out.println(usage);
+        }
+        return o;
+    }
+
+    /** Prints a command's report, and writes it to {@code out} too when one was given. */
+    static void report(String report, Path out) throws java.io.IOException {
+        System.out.print(report);
+        if (out != null) {
+            Files.writeString(out, report, StandardCharsets.UTF_8);
+            System.err.println("bench: wrote " + out.toAbsolutePath());
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         if (args.length > 0) {
             String[] rest = Arrays.copyOfRange(args, 1, args.length);

@@ -69,17 +69,8 @@ final class EwsParse {
     }
 
     static void main(String[] args) throws Exception {
-        Options o;
-        try {
-            o = parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println("bench: " + e.getMessage());
-            System.err.println(usage());
-            System.exit(2);
-            return;
-        }
+        Options o = BenchMain.optionsOrUsage(args, EwsParse::parse, usage());
         if (o == null) {
-            System.out.println(usage());
             return;
         }
         Path fixtures = o.fixtures().toAbsolutePath();

@@ -137,25 +137,11 @@ final class EwsSync {
     }
 
     static void main(String[] args) throws Exception {
-        Options o;
-        try {
-            o = parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println("bench: " + e.getMessage());
-            System.err.println(usage());
-            System.exit(2);
-            return;
-        }
+        Options o = BenchMain.optionsOrUsage(args, EwsSync::parse, usage());
         if (o == null) {
-            System.out.println(usage());
             return;
         }
-        String report = run(o, args);
-        System.out.print(report);
-        if (o.out() != null) {
-            Files.writeString(o.out(), report, StandardCharsets.UTF_8);
-            System.err.println("bench: wrote " + o.out().toAbsolutePath());
-        }
+        BenchMain.report(run(o, args), o.out());
     }
 
     static String run(Options o, String[] args) throws Exception {

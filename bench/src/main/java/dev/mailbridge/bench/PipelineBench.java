@@ -123,24 +123,11 @@ final class PipelineBench {
     }
 
     static void main(String[] args) throws Exception {
-        Options o;
-        try {
-            o = parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println("bench pipeline: " + e.getMessage());
-            System.err.println(usage());
-            System.exit(2);
-            return;
-        }
+        Options o = BenchMain.optionsOrUsage(args, PipelineBench::parse, usage());
         if (o == null) {
-            System.out.println(usage());
             return;
         }
-        String report = run(o, args);
-        System.out.print(report);
-        if (o.out() != null) {
-            Files.writeString(o.out(), report, StandardCharsets.UTF_8);
-        }
+        BenchMain.report(run(o, args), o.out());
     }
 
     /** The webhook: the arrival instant of each tagged message, the first time it comes. */
