@@ -112,6 +112,17 @@ final class Browser implements AutoCloseable {
         find(css).click();
     }
 
+    /**
+     * Clicks a form's submit button and waits for the answer to replace the page. A form that answers
+     * with the same URL (a failed sign-in comes back to /login) gives {@link #waitForUrl} nothing to
+     * wait for, and a field found at once could belong to the page being replaced.
+     */
+    void submit(String css) {
+        WebElement page = driver.findElement(By.tagName("html"));
+        click(css);
+        new WebDriverWait(driver, Duration.ofSeconds(30)).until(ExpectedConditions.stalenessOf(page));
+    }
+
     String text(String css) {
         return find(css).getText();
     }

@@ -578,18 +578,18 @@ class WebJourneysTest {
         for (int i = 0; i < 5; i++) {
             browser.type("#username", "adele");
             browser.type("#password", "wrong-password-" + i);
-            browser.click("#sign-in");
+            browser.submit("#sign-in");
             browser.waitForUrl("/login");
         }
         browser.type("#username", "adele");
         browser.type("#password", "Adele-owner-passphrase");
-        browser.click("#sign-in");
+        browser.submit("#sign-in");
         assertThat(browser.page()).contains("Too many failed sign-ins");
         throttle.succeeded("adele"); // as if the 15 minutes had passed
 
         browser.type("#username", "adele");
         browser.type("#password", "Adele-owner-passphrase");
-        browser.click("#sign-in");
+        browser.submit("#sign-in");
         browser.find("main h1");
         assertThat(browser.text("main h1")).isEqualTo("Your mailboxes");
         assertThat(browser.page()).contains(ADELE).doesNotContain(NANCY).doesNotContain("Settings");
