@@ -166,16 +166,17 @@ public class ReceiveScheduler {
      */
     public void receiveChanged(UUID mailboxId) {
         try {
-            boolean on = settings.get(mailboxId)
-                            .map(ReceiveSettings.Setting::enabled)
-                            .orElse(false)
+            Optional<ReceiveSettings.Setting> setting = settings.get(mailboxId);
+            boolean on = setting.map(ReceiveSettings.Setting::enabled).orElse(false)
                     && stores.mailboxes()
                             .get(mailboxId)
                             .map(m -> canSync(m.status()))
                             .orElse(false);
             if (on) {
                 watchers.watchChecked(mailboxId); // the watch's first pass follows its subscription
-                takeBaseline(mailboxId);
+                if (setting.get().startFromNow()) {
+                    takeBaseline(mailboxId);
+                }
             } else {
                 watchers.unwatch(mailboxId);
             }
@@ -190,15 +191,9 @@ public class ReceiveScheduler {
      * interval later, and mail that arrived meanwhile would be skipped as old instead of delivered.
      */
     private void takeBaseline(UUID mailboxId) {
-        boolean fromNow = settings.get(mailboxId)
-                .map(ReceiveSettings.Setting::startFromNow)
-                .orElse(false);
-        if (fromNow
-                && sync.status(mailboxId)
-                        .flatMap(MailboxSync.SyncStatus::lastSyncAt)
-                        .isEmpty()) {
+        if (sync.status(mailboxId).flatMap(MailboxSync.SyncStatus::lastSyncAt).isEmpty()) {
             try {
-                syncNow(mailboxId);
+                syncNow(mailboxId, true);
             } catch (RuntimeException e) {
                 // recorded with the mailbox's sync status; the next pass takes the baseline then
                 log.warn("first pass of mailbox {} failed: {}", mailboxId, describe(e));
@@ -301,9 +296,14 @@ public class ReceiveScheduler {
      * @throws NotFoundException no such mailbox
      */
     public MailboxSync.Result syncNow(UUID mailboxId) {
-        boolean startFromNow = settings.get(mailboxId)
-                .map(ReceiveSettings.Setting::startFromNow)
-                .orElse(false);
+        return syncNow(
+                mailboxId,
+                settings.get(mailboxId)
+                        .map(ReceiveSettings.Setting::startFromNow)
+                        .orElse(false));
+    }
+
+    private MailboxSync.Result syncNow(UUID mailboxId, boolean startFromNow) {
         ReentrantLock lock = lock(mailboxId);
         lock.lock();
         try {
