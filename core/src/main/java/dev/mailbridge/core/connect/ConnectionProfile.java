@@ -91,6 +91,11 @@ record ConnectionProfile(
         return vars.resolve("ewsUrl", connection.ewsUrl()).map(URI::create);
     }
 
+    /** The connection's own Graph root; empty for the cloud's. */
+    Optional<String> graphUrl() {
+        return vars.resolve("graphUrl", connection.graphUrl());
+    }
+
     /** The basic-auth user name and password, variables resolved. */
     String username() {
         return vars.resolve("username", connection.username().orElse(""));

@@ -219,6 +219,7 @@ public final class ConnectionService {
         if (b.signInMode() != s.signInMode()) f.add("sign-in mode");
         if (b.cloud() != s.cloud()) f.add("cloud");
         if (b.hostMode() != s.hostMode() || !b.ewsUrl().equals(s.ewsUrl())) f.add("host");
+        if (!b.graphUrl().equals(s.graphUrl())) f.add("Graph URL");
         if (!b.approvedHosts().equals(s.approvedHosts())) f.add("approved hosts");
         if (!b.loginAuthority().equals(s.loginAuthority())) f.add("sign-in host");
         if (!b.tenantId().equals(s.tenantId())) f.add("tenant ID");

@@ -64,6 +64,7 @@ final class ConnectionValidator {
             b.ewsUrl(url);
             b.hostMode(s.hostMode());
         }
+        b.graphUrl(text("graphUrl", s.graphUrl(), errors));
         b.clientSecret(secret("clientSecret", s.clientSecret(), errors));
         b.password(secret("password", s.password(), errors));
         b.certificatePem(secret("certificatePem", s.certificatePem(), errors));
@@ -211,6 +212,7 @@ final class ConnectionValidator {
             }
         }
         s.loginAuthority().ifPresent(a -> httpsUrl("loginAuthority", a, errors));
+        s.graphUrl().ifPresent(g -> httpsUrl("graphUrl", g, errors));
     }
 
     private static void httpsUrl(String field, String value, List<FieldError> errors) {

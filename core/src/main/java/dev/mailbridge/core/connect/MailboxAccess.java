@@ -7,6 +7,8 @@ import dev.mailbridge.ews.EwsClient;
 import dev.mailbridge.ews.EwsProtocol;
 import dev.mailbridge.ews.SignIn;
 import dev.mailbridge.ews.autodiscover.AutodiscoverClient;
+import dev.mailbridge.graph.GraphClient;
+import dev.mailbridge.graph.GraphProtocol;
 import dev.mailbridge.identity.Authenticator;
 import dev.mailbridge.identity.Secret;
 import dev.mailbridge.identity.credential.BasicCredential;
@@ -17,9 +19,11 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Opens a mailbox over EWS with its connection's settings: the EWS URL (supplied, or found by
+ * Opens a mailbox over EWS or Microsoft Graph with its connection's settings: the EWS URL (supplied, or found by
  * Autodiscover with credentials sent only to the mailbox's own domain and approved hosts), the sign-in
- * mode, proxy and trusted CAs. Protocols and Autodiscover results are cached per connection generation.
+ * mode, proxy and trusted CAs. Graph: the connection's Graph root (or its cloud's), with delegated
+ * tokens ({@code /me}) or app-only ones ({@code /users/{address}}). Protocols and Autodiscover results
+ * are cached per connection generation.
  */
 public final class MailboxAccess {
     private static final String USER_AGENT = "Mailbridge/0.1 (+https://mailbridge.dev)";
@@ -27,6 +31,7 @@ public final class MailboxAccess {
     private final TokenKeeper keeper;
     private final Map<String, EwsProtocol> protocols = new ConcurrentHashMap<>();
     private final Map<String, AutodiscoverClient> autodiscover = new ConcurrentHashMap<>();
+    private final Map<String, GraphProtocol> graphProtocols = new ConcurrentHashMap<>();
 
     public MailboxAccess(TokenKeeper keeper) {
         this.keeper = keeper;
@@ -93,14 +98,40 @@ public final class MailboxAccess {
         return protocol.client(signIn(m, c));
     }
 
+    /** A Microsoft Graph client acting for the mailbox (OAuth connections only). */
+    public GraphClient graph(UUID mailboxId) {
+        Mailbox m = keeper.mailbox(mailboxId);
+        return graph(m, keeper.connection(m.connectionId()));
+    }
+
+    GraphClient graph(Mailbox m, Connection c) {
+        GraphProtocol protocol = graphProtocols.computeIfAbsent(c.id() + "/" + c.settingsGeneration(), k -> {
+            ConnectionProfile p = keeper.profile(c);
+            GraphProtocol.Builder b = p.graphUrl()
+                    .map(u -> GraphProtocol.builder(URI.create(u.replaceAll("/+$", ""))))
+                    .orElseGet(() -> GraphProtocol.builder(p.cloud()));
+            return b.httpSettings(p.http()).userAgent(USER_AGENT).build();
+        });
+        return switch (c.signInMode()) {
+            case OAUTH_DELEGATED -> protocol.delegated(keeper.tokens(m));
+            case OAUTH_APP_ONLY -> protocol.appOnly(keeper.appTokens(c), m.address());
+            case BASIC, BASIC_IMPERSONATED ->
+                throw ValidationException.of(
+                        "signInMode",
+                        "Microsoft Graph accepts only OAuth: switch the connection to OAuth delegated or app-only.");
+        };
+    }
+
     /** Forgets every cached endpoint (the server-wide HTTP settings changed). */
     public void forgetAll() {
         protocols.clear();
         autodiscover.clear();
+        graphProtocols.clear();
     }
 
     public void forget(UUID connectionId) {
         protocols.keySet().removeIf(k -> k.startsWith(connectionId + "/"));
         autodiscover.keySet().removeIf(k -> k.startsWith(connectionId + "/"));
+        graphProtocols.keySet().removeIf(k -> k.startsWith(connectionId + "/"));
     }
 }

@@ -10,6 +10,8 @@ import java.util.UUID;
  * opened to sign in ({@link dev.mailbridge.core.store.ConnectionStore#secrets}). The {@code has*}
  * flags tell the UI that a secret is set without revealing it.
  *
+ * @param graphUrl the Microsoft Graph root ({@code https://graph.microsoft.com/v1.0} style); empty for
+ *     the cloud's own
  * @param settingsGeneration bumped whenever a setting that tokens depend on changes; a mailbox
  *     authorized under an older generation must be authorized again
  */
@@ -22,6 +24,7 @@ public record Connection(
         Cloud cloud,
         HostMode hostMode,
         Optional<String> ewsUrl,
+        Optional<String> graphUrl,
         Optional<String> approvedHosts,
         Optional<String> loginAuthority,
         Optional<String> tenantId,

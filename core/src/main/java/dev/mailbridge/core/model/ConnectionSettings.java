@@ -15,6 +15,7 @@ public record ConnectionSettings(
         Cloud cloud,
         HostMode hostMode,
         Optional<String> ewsUrl,
+        Optional<String> graphUrl,
         Optional<String> approvedHosts,
         Optional<String> loginAuthority,
         Optional<String> tenantId,
@@ -40,6 +41,7 @@ public record ConnectionSettings(
         b.cloud = cloud;
         b.hostMode = hostMode;
         b.ewsUrl = ewsUrl;
+        b.graphUrl = graphUrl;
         b.approvedHosts = approvedHosts;
         b.loginAuthority = loginAuthority;
         b.tenantId = tenantId;
@@ -65,6 +67,7 @@ public record ConnectionSettings(
         private Cloud cloud = Cloud.GLOBAL;
         private HostMode hostMode = HostMode.SUPPLIED;
         private Optional<String> ewsUrl = Optional.empty();
+        private Optional<String> graphUrl = Optional.empty();
         private Optional<String> approvedHosts = Optional.empty();
         private Optional<String> loginAuthority = Optional.empty();
         private Optional<String> tenantId = Optional.empty();
@@ -119,6 +122,12 @@ public record ConnectionSettings(
         public Builder ewsUrl(String v) {
             hostMode = HostMode.SUPPLIED;
             ewsUrl = text(v);
+            return this;
+        }
+
+        /** The Microsoft Graph root, e.g. {@code https://graph.microsoft.com/v1.0}; blank for the cloud's own. */
+        public Builder graphUrl(String v) {
+            graphUrl = text(v);
             return this;
         }
 
@@ -197,6 +206,7 @@ public record ConnectionSettings(
                     cloud,
                     hostMode,
                     ewsUrl,
+                    graphUrl,
                     approvedHosts,
                     loginAuthority,
                     tenantId,

@@ -20,7 +20,7 @@ import java.util.UUID;
 /** Connections, with their secrets sealed by the vault under {@code connection/<id>/<column>}. */
 public final class ConnectionStore {
     private static final String COLUMNS = """
-            id, organisation_id, name, transport, sign_in_mode, cloud, host_mode, ews_url, approved_hosts,
+            id, organisation_id, name, transport, sign_in_mode, cloud, host_mode, ews_url, graph_url, approved_hosts,
             login_authority, tenant_id, client_id, client_secret_sealed, certificate_sealed,
             certificate_expires_at, username, password_sealed, proxy_host, proxy_port, proxy_username,
             proxy_password_sealed, no_proxy, trusted_ca_pem, settings_generation, created_at, updated_at""";
@@ -39,7 +39,8 @@ public final class ConnectionStore {
         UUID id = UUID.randomUUID();
         Instant now = clock.instant();
         jdbc.update(
-                "INSERT INTO connection (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO connection (" + COLUMNS
+                        + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 id,
                 organisationId,
                 s.name(),
@@ -48,6 +49,7 @@ public final class ConnectionStore {
                 s.cloud(),
                 s.hostMode(),
                 s.ewsUrl(),
+                s.graphUrl(),
                 s.approvedHosts(),
                 s.loginAuthority(),
                 s.tenantId(),
@@ -91,7 +93,7 @@ public final class ConnectionStore {
             int generation = old.settingsGeneration() + (tokensAffected ? 1 : 0);
             jdbc.update(
                     """
-                    UPDATE connection SET name=?, transport=?, sign_in_mode=?, cloud=?, host_mode=?, ews_url=?,
+                    UPDATE connection SET name=?, transport=?, sign_in_mode=?, cloud=?, host_mode=?, ews_url=?, graph_url=?,
                     approved_hosts=?, login_authority=?, tenant_id=?, client_id=?, username=?, proxy_host=?,
                     proxy_port=?, proxy_username=?, no_proxy=?, trusted_ca_pem=?, settings_generation=?, updated_at=?
                     WHERE id=?""",
@@ -101,6 +103,7 @@ public final class ConnectionStore {
                     s.cloud(),
                     s.hostMode(),
                     s.ewsUrl(),
+                    s.graphUrl(),
                     s.approvedHosts(),
                     s.loginAuthority(),
                     s.tenantId(),
@@ -198,6 +201,7 @@ public final class ConnectionStore {
                 Cloud.valueOf(rs.getString("cloud")),
                 HostMode.valueOf(rs.getString("host_mode")),
                 Jdbc.optString(rs, "ews_url"),
+                Jdbc.optString(rs, "graph_url"),
                 Jdbc.optString(rs, "approved_hosts"),
                 Jdbc.optString(rs, "login_authority"),
                 Jdbc.optString(rs, "tenant_id"),

@@ -76,6 +76,12 @@ final class ApiModels {
             @Schema(example = "https://outlook.office365.com/EWS/Exchange.asmx")
             String ewsUrl,
 
+            @Schema(
+                    description =
+                            "GRAPH: the Microsoft Graph root; empty for the cloud's own (https://graph.microsoft.com/v1.0)",
+                    example = "https://graph.microsoft.com/v1.0")
+            String graphUrl,
+
             @Schema(description = "Autodiscover: the hosts Mailbridge may be sent to", example = "*.contoso.com")
             String approvedHosts,
 
@@ -119,6 +125,7 @@ final class ApiModels {
                     .transport(transport == null ? Transport.EWS : transport)
                     .cloud(cloud == null ? Cloud.GLOBAL : cloud)
                     .ewsUrl(ewsUrl)
+                    .graphUrl(graphUrl)
                     .hostMode(hostMode == null ? HostMode.SUPPLIED : hostMode)
                     .approvedHosts(approvedHosts)
                     .loginAuthority(loginAuthority)
@@ -151,6 +158,7 @@ final class ApiModels {
             Cloud cloud,
             HostMode hostMode,
             String ewsUrl,
+            String graphUrl,
             String approvedHosts,
             String loginAuthority,
             String tenantId,
@@ -188,6 +196,7 @@ final class ApiModels {
                     c.cloud(),
                     c.hostMode(),
                     c.ewsUrl().orElse(null),
+                    c.graphUrl().orElse(null),
                     c.approvedHosts().orElse(null),
                     c.loginAuthority().orElse(null),
                     c.tenantId().orElse(null),

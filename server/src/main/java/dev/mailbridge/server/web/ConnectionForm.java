@@ -23,6 +23,7 @@ public class ConnectionForm {
     private Cloud cloud = Cloud.GLOBAL;
     private HostMode hostMode = HostMode.SUPPLIED;
     private String ewsUrl = "";
+    private String graphUrl = "";
     private String approvedHosts = "";
     private String loginAuthority = "";
     private String tenantId = "";
@@ -52,6 +53,7 @@ public class ConnectionForm {
         f.cloud = c.cloud();
         f.hostMode = c.hostMode();
         f.ewsUrl = c.ewsUrl().orElse("");
+        f.graphUrl = c.graphUrl().orElse("");
         f.approvedHosts = c.approvedHosts().orElse("");
         f.loginAuthority = c.loginAuthority().orElse("");
         f.tenantId = c.tenantId().orElse("");
@@ -81,6 +83,7 @@ public class ConnectionForm {
         if (hostMode != HostMode.AUTODISCOVER) {
             b.ewsUrl(ewsUrl).hostMode(HostMode.SUPPLIED);
         }
+        b.graphUrl(graphUrl);
         if (signInMode != null && signInMode.oauth()) {
             b.tenantId(tenantId).clientId(clientId);
             b.clientSecret(secret(clientSecret, clearClientSecret));
@@ -180,6 +183,14 @@ public class ConnectionForm {
 
     public void setEwsUrl(String ewsUrl) {
         this.ewsUrl = ewsUrl;
+    }
+
+    public String getGraphUrl() {
+        return graphUrl;
+    }
+
+    public void setGraphUrl(String graphUrl) {
+        this.graphUrl = graphUrl;
     }
 
     public String getApprovedHosts() {
