@@ -1,9 +1,12 @@
 package dev.mailbridge.core.sync;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mailbridge.core.connect.MailboxAccess;
 import dev.mailbridge.core.model.FolderMapping;
 import dev.mailbridge.core.model.FolderRole;
 import dev.mailbridge.core.model.Mailbox;
+import dev.mailbridge.core.model.Transport;
 import dev.mailbridge.core.store.NotFoundException;
 import dev.mailbridge.core.store.Stores;
 import dev.mailbridge.ews.EwsClient;
@@ -14,18 +17,27 @@ import dev.mailbridge.ews.model.FolderRef;
 import dev.mailbridge.ews.model.ItemChange;
 import dev.mailbridge.ews.model.ItemId;
 import dev.mailbridge.ews.ops.ItemSync;
+import dev.mailbridge.graph.DeltaPage;
+import dev.mailbridge.graph.GraphClient;
+import dev.mailbridge.graph.GraphException;
+import dev.mailbridge.graph.GraphNotFoundException;
+import dev.mailbridge.graph.GraphResyncRequiredException;
+import dev.mailbridge.graph.MailMessage;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -35,6 +47,13 @@ import java.util.UUID;
  * and the new sync state saved. A crash before the commit repeats the page; a crash after it repeats
  * nothing. When Exchange refuses the stored state, a full resync follows and the received-items record
  * keeps it from handing anything on twice.
+ *
+ * <p>Over Microsoft Graph the same pass runs on {@code messages/delta}: the nextLink of each page is saved
+ * with the page (a crash resumes there), the deltaLink ends the round, and a 410 starts the round again.
+ * Graph's states are kept apart from EWS's ({@code graph:} before the folder key). After a switch from EWS
+ * ({@link #markSwitched}) the first Graph round records what is already there and hands on only what
+ * arrived after the last EWS pass and was not handed on by it (same Message-ID), since EWS and Graph ids of
+ * one message differ.
  */
 public final class MailboxSync {
     /**
@@ -47,6 +66,20 @@ public final class MailboxSync {
 
     /** GetItem's answer for an item deleted or moved away since it was listed: nothing to hand on. */
     private static final String GONE = "ErrorItemNotFound";
+
+    /** Graph's sync states are stored under this prefix before the folder key. */
+    static final String GRAPH_PREFIX = "graph:";
+
+    /** A Graph state that says: switched from EWS at this instant, first round still to come. */
+    private static final String SWITCHED = "switched-from-ews:";
+
+    /** Messages per delta page. */
+    private static final int GRAPH_PAGE = 200;
+
+    /** Clock difference allowed between Exchange's receivedDateTime and ours when resuming after a switch. */
+    private static final Duration SWITCH_SKEW = Duration.ofMinutes(5);
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
      * Where a mailbox's sync of its current incoming folder stands.
@@ -81,6 +114,9 @@ public final class MailboxSync {
     public Result syncOnce(UUID mailboxId, MessageSink sink, boolean startFromNow) {
         Mailbox m = stores.mailboxes().get(mailboxId).orElseThrow(() -> new NotFoundException("mailbox", mailboxId));
         Incoming incoming = incoming(stores, m.id());
+        if (transport(m) == Transport.GRAPH) {
+            return graphSync(m, incoming, sink, startFromNow);
+        }
         FolderRef folder = incoming.folder();
         String folderKey = incoming.key();
         var stored = syncs.get(m.id(), folderKey);
@@ -150,8 +186,218 @@ public final class MailboxSync {
     public Optional<SyncStatus> status(UUID mailboxId) {
         Mailbox m = stores.mailboxes().get(mailboxId).orElseThrow(() -> new NotFoundException("mailbox", mailboxId));
         String folderKey = incoming(stores, m.id()).key();
-        return syncs.get(m.id(), folderKey)
+        String stateKey = transport(m) == Transport.GRAPH ? GRAPH_PREFIX + folderKey : folderKey;
+        return syncs.get(m.id(), stateKey)
                 .map(f -> new SyncStatus(m.id(), folderKey, f.lastSyncAt(), f.lastError(), f.received()));
+    }
+
+    private Transport transport(Mailbox m) {
+        return stores.connections()
+                .get(m.connectionId())
+                .map(dev.mailbridge.core.model.Connection::transport)
+                .orElse(Transport.EWS);
+    }
+
+    /**
+     * Marks the mailbox as switched from EWS to Graph: its first Graph round hands on only messages received
+     * from {@code lastEwsPassStartedAt} (less a few minutes for clock skew) that EWS did not hand on.
+     * Called by the switch after the last EWS pass, before the connection's transport changes.
+     */
+    public void markSwitched(UUID mailboxId, Instant lastEwsPassStartedAt) {
+        String key = GRAPH_PREFIX + incoming(stores, mailboxId).key();
+        stores.database().jdbc().transaction(() -> {
+            syncs.saveState(mailboxId, key, SWITCHED + lastEwsPassStartedAt, 0);
+            return null;
+        });
+    }
+
+    private Result graphSync(Mailbox m, Incoming incoming, MessageSink sink, boolean startFromNow) {
+        String folder = incoming.key();
+        String stateKey = GRAPH_PREFIX + folder;
+        String link = syncs.get(m.id(), stateKey)
+                .flatMap(SyncStore.FolderSync::syncState)
+                .orElse(null);
+        Instant switchedAt = null;
+        if (link != null && link.startsWith(SWITCHED)) {
+            switchedAt = Instant.parse(link.substring(SWITCHED.length())).minus(SWITCH_SKEW);
+            link = null;
+        }
+        boolean deliverAll = switchedAt == null && !(startFromNow && link == null);
+        Set<String> handedOnByEws = switchedAt == null ? Set.of() : recentMessageIds(m.id(), switchedAt);
+        int handedTotal = 0;
+        int already = 0;
+        int failedTotal = 0;
+        int pages = 0;
+        boolean restarted = false;
+        try {
+            GraphClient graph = access.graph(m.id());
+            while (true) {
+                DeltaPage page;
+                try {
+                    page = graph.delta(folder, link, GRAPH_PAGE);
+                } catch (GraphResyncRequiredException e) {
+                    if (restarted || link == null) {
+                        throw e;
+                    }
+                    restarted = true; // the received-items record keeps the new round from handing anything on twice
+                    link = null;
+                    continue;
+                }
+                pages++;
+                List<MailMessage> fresh = new ArrayList<>();
+                List<MailMessage> deliver = new ArrayList<>();
+                for (DeltaPage.Change c : page.changes()) {
+                    if (c.removed() || c.message() == null || syncs.alreadyReceived(m.id(), c.id())) {
+                        if (!c.removed() && c.message() != null) {
+                            already++;
+                        }
+                        continue;
+                    }
+                    fresh.add(c.message());
+                    if (deliverAll || (switchedAt != null && arrivedSince(c.message(), switchedAt, handedOnByEws))) {
+                        deliver.add(c.message());
+                    }
+                }
+                Map<String, GraphException> refused = new LinkedHashMap<>();
+                Map<String, Path> downloaded = graphDownload(graph, deliver, refused);
+                String state = page.last() ? page.deltaLink() : page.nextLink();
+                if (state == null) {
+                    throw new GraphException(
+                            200,
+                            null,
+                            null,
+                            null,
+                            "Microsoft Graph ended a delta page with neither a nextLink nor a deltaLink.",
+                            "Sync now to start the folder's sync again.");
+                }
+                try {
+                    int[] counts = stores.database().jdbc().transaction(() -> {
+                        int handed = 0;
+                        int failed = 0;
+                        for (MailMessage msg : fresh) {
+                            String key = msg.id();
+                            if (syncs.alreadyReceived(m.id(), key)) {
+                                continue;
+                            }
+                            Path mime = downloaded.get(key);
+                            GraphException refusal = refused.get(key);
+                            try {
+                                if (mime != null) {
+                                    if (handOn(sink, m, key, mime, folder)) {
+                                        handed++;
+                                    } else {
+                                        failed++;
+                                    }
+                                } else if (refusal != null && !(refusal instanceof GraphNotFoundException)) {
+                                    sink.failed(
+                                            m,
+                                            key,
+                                            folder,
+                                            refusal.code(),
+                                            "Microsoft Graph refused the message's content: " + errorText(refusal));
+                                    failed++;
+                                }
+                            } catch (RuntimeException e) {
+                                throw e;
+                            } catch (Exception e) {
+                                throw new IllegalStateException(e);
+                            }
+                            syncs.markReceived(m.id(), key);
+                        }
+                        syncs.saveState(m.id(), stateKey, state, handed);
+                        return new int[] {handed, failed};
+                    });
+                    handedTotal += counts[0];
+                    failedTotal += counts[1];
+                } finally {
+                    downloaded.values().forEach(MailboxSync::deleteQuietly);
+                }
+                if (page.last()) {
+                    return new Result(handedTotal, already, pages, restarted, failedTotal);
+                }
+                link = page.nextLink();
+            }
+        } catch (RuntimeException e) {
+            syncs.recordError(m.id(), stateKey, errorText(e));
+            throw e;
+        }
+    }
+
+    /** After a switch: received since the last EWS pass began and not handed on by it. */
+    private static boolean arrivedSince(MailMessage msg, Instant since, Set<String> handedOnByEws) {
+        if (msg.receivedDateTime() != null && msg.receivedDateTime().isBefore(since)) {
+            return false;
+        }
+        return msg.internetMessageId() == null || !handedOnByEws.contains(bare(msg.internetMessageId()));
+    }
+
+    /** Message-IDs (without angle brackets) of what the mailbox handed on since {@code since}. */
+    private Set<String> recentMessageIds(UUID mailboxId, Instant since) {
+        Set<String> ids = new HashSet<>();
+        stores.database()
+                .jdbc()
+                .query(
+                        "SELECT message_json FROM received_message WHERE mailbox_id=? AND received_at >= ?",
+                        rs -> {
+                            try {
+                                JsonNode id = JSON.readTree(rs.getString("message_json"))
+                                        .get("messageId");
+                                if (id != null && id.isTextual()) {
+                                    ids.add(bare(id.asText()));
+                                }
+                            } catch (java.io.IOException e) {
+                                // not JSON we wrote: nothing to compare against
+                            }
+                            return null;
+                        },
+                        mailboxId,
+                        since);
+        return ids;
+    }
+
+    private static String bare(String messageId) {
+        String s = messageId.strip();
+        return s.startsWith("<") && s.endsWith(">") ? s.substring(1, s.length() - 1) : s;
+    }
+
+    /** MIME of the messages over Graph, each in a temporary file; refusals for good go into {@code refused}. */
+    private static Map<String, Path> graphDownload(
+            GraphClient graph, List<MailMessage> messages, Map<String, GraphException> refused) {
+        Map<String, Path> out = new LinkedHashMap<>();
+        try {
+            for (MailMessage msg : messages) {
+                Path file = Files.createTempFile("mailbridge-mime-", ".eml");
+                out.put(msg.id(), file);
+                try (OutputStream o = Files.newOutputStream(file)) {
+                    graph.downloadMime(msg.id(), o);
+                } catch (GraphException e) {
+                    if (!refusedForGood(e)) {
+                        throw e; // the pass fails and is repeated: nothing is recorded for this page
+                    }
+                    deleteQuietly(out.remove(msg.id()));
+                    refused.put(msg.id(), e);
+                }
+            }
+            return out;
+        } catch (IOException e) {
+            out.values().forEach(MailboxSync::deleteQuietly);
+            throw new UncheckedIOException("cannot write a downloaded message to a temporary file", e);
+        } catch (RuntimeException e) {
+            out.values().forEach(MailboxSync::deleteQuietly);
+            throw e;
+        }
+    }
+
+    /** A 404 (gone) or another 4xx about this one message; sign-in, permission and throttling fail the pass. */
+    private static boolean refusedForGood(GraphException e) {
+        int status = e.httpStatus();
+        return !e.retryable()
+                && status >= 400
+                && status < 500
+                && status != 401
+                && status != 403
+                && status != 408
+                && status != 429;
     }
 
     /** Hands the message on; false when the sink rejected it (then it was given to {@link MessageSink#failed}). */

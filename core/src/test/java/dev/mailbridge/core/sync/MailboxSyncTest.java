@@ -3,9 +3,11 @@ package dev.mailbridge.core.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mailbridge.core.connect.ContosoApp;
 import dev.mailbridge.core.connect.MailboxServices;
 import dev.mailbridge.core.connect.NorthwindService;
 import dev.mailbridge.core.model.Mailbox;
+import dev.mailbridge.core.model.Transport;
 import dev.mailbridge.core.store.Stores;
 import dev.mailbridge.core.store.TestDatabases;
 import dev.mailbridge.core.vault.KeyRing;
@@ -20,12 +22,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
-/** Incremental sync against the emulator's EWS, on both databases. */
+/**
+ * Incremental sync against the emulator, on both transports (EWS on the Exchange Server tenant, Graph on
+ * the Exchange Online tenant) and both databases.
+ */
 class MailboxSyncTest {
     @RegisterExtension
     static final EmulatorExtension EMULATOR = EmulatorExtension.withDefaults();
@@ -34,21 +41,36 @@ class MailboxSyncTest {
     String address;
 
     @BeforeEach
-    void mailbox() {
+    void reset() {
         emulator = EMULATOR.emulator();
         emulator.exchange().faults().reset();
-        // A mailbox of this test's own, so tests never see each other's mail.
-        address = "sync." + UUID.randomUUID().toString().substring(0, 8) + "@northwind.local";
-        emulator.exchange().mailboxes().createMailbox(address, "Sync test", "0b1e0b1e-0000-4000-8000-000000000001");
+        emulator.graph().throttle().reset();
+    }
+
+    /** Each transport on each database. */
+    static Stream<Arguments> cases() {
+        return Stream.of(Transport.values())
+                .flatMap(t -> Stream.of(TestDatabases.Kind.values()).map(k -> Arguments.of(t, k)));
     }
 
     record Fixture(Stores stores, MailboxSync sync, Mailbox mailbox) {}
 
-    Fixture fixture(TestDatabases.Kind kind) throws Exception {
+    /** A mailbox of the test's own (so tests never see each other's mail) and a connection on the transport. */
+    Fixture fixture(Transport transport, TestDatabases.Kind kind) throws Exception {
         Stores stores = new Stores(TestDatabases.open(kind), new Vault(KeyRing.of(KeyRing.newKey())), emulator.clock());
         MailboxServices services =
                 new MailboxServices(stores, emulator.clock(), HttpSettings.defaults(), Duration.ofDays(7));
-        UUID conn = NorthwindService.connection(services, emulator);
+        UUID conn;
+        if (transport == Transport.GRAPH) {
+            address = ContosoApp.newMailbox(emulator, "sync");
+            conn = ContosoApp.connection(services, emulator, Transport.GRAPH);
+        } else {
+            address = "sync." + UUID.randomUUID().toString().substring(0, 8) + "@northwind.local";
+            emulator.exchange()
+                    .mailboxes()
+                    .createMailbox(address, "Sync test", "0b1e0b1e-0000-4000-8000-000000000001");
+            conn = NorthwindService.connection(services, emulator);
+        }
         Mailbox m = services.connections().addMailbox(conn, address, Optional.empty(), "test");
         return new Fixture(stores, new MailboxSync(stores, services.access(), emulator.clock()), m);
     }
@@ -75,9 +97,9 @@ class MailboxSyncTest {
     }
 
     @ParameterizedTest
-    @EnumSource(TestDatabases.Kind.class)
-    void receiveSettingsAndSyncStatusAreStored(TestDatabases.Kind kind) throws Exception {
-        Fixture f = fixture(kind);
+    @MethodSource("cases")
+    void receiveSettingsAndSyncStatusAreStored(Transport transport, TestDatabases.Kind kind) throws Exception {
+        Fixture f = fixture(transport, kind);
         ReceiveSettings settings = new ReceiveSettings(f.stores().database(), emulator.clock());
         UUID id = f.mailbox().id();
         assertThat(settings.get(id)).isEmpty();
@@ -101,15 +123,16 @@ class MailboxSyncTest {
     }
 
     @ParameterizedTest
-    @EnumSource(TestDatabases.Kind.class)
-    void handsOnEachNewMessageOnceAcrossPagesResyncsAndFailures(TestDatabases.Kind kind) throws Exception {
-        Fixture f = fixture(kind);
+    @MethodSource("cases")
+    void handsOnEachNewMessageOnceAcrossPagesResyncsAndFailures(Transport transport, TestDatabases.Kind kind)
+            throws Exception {
+        Fixture f = fixture(transport, kind);
         deliver(600, "first");
         Collector sink = new Collector();
 
         MailboxSync.Result first = f.sync().syncOnce(f.mailbox().id(), sink, false);
         assertThat(first.newMessages()).isEqualTo(600);
-        assertThat(first.pages()).as("512 changes per page at most").isGreaterThanOrEqualTo(2);
+        assertThat(first.pages()).as("512 (EWS) or 200 (Graph) changes per page at most").isGreaterThanOrEqualTo(2);
         assertThat(sink.subjects).hasSize(600).doesNotHaveDuplicates();
 
         deliver(3, "second");
@@ -142,9 +165,9 @@ class MailboxSyncTest {
     }
 
     @ParameterizedTest
-    @EnumSource(TestDatabases.Kind.class)
-    void startFromNowSkipsWhatIsAlreadyThere(TestDatabases.Kind kind) throws Exception {
-        Fixture f = fixture(kind);
+    @MethodSource("cases")
+    void startFromNowSkipsWhatIsAlreadyThere(Transport transport, TestDatabases.Kind kind) throws Exception {
+        Fixture f = fixture(transport, kind);
         deliver(5, "old");
         Collector sink = new Collector();
         assertThat(f.sync().syncOnce(f.mailbox().id(), sink, true).newMessages())
