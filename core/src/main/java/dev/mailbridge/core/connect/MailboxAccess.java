@@ -3,6 +3,7 @@ package dev.mailbridge.core.connect;
 import dev.mailbridge.core.model.Connection;
 import dev.mailbridge.core.model.HostMode;
 import dev.mailbridge.core.model.Mailbox;
+import dev.mailbridge.core.model.Transport;
 import dev.mailbridge.ews.EwsClient;
 import dev.mailbridge.ews.EwsProtocol;
 import dev.mailbridge.ews.SignIn;
@@ -96,6 +97,11 @@ public final class MailboxAccess {
                     .build();
         });
         return protocol.client(signIn(m, c));
+    }
+
+    /** How the mailbox's connection reaches it. */
+    public Transport transport(UUID mailboxId) {
+        return keeper.connection(keeper.mailbox(mailboxId).connectionId()).transport();
     }
 
     /** A Microsoft Graph client acting for the mailbox (OAuth connections only). */
