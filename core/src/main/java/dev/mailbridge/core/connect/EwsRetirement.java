@@ -29,8 +29,9 @@ import java.util.stream.Stream;
  * <ol>
  *   <li>its EWS URL's host is one of Microsoft's Exchange Online EWS hosts (any sign-in mode: Basic to
  *       those hosts is already refused, but the connection still needs moving), or
- *   <li>it signs in with OAuth and finds its host by Autodiscover (Mailbridge's OAuth Autodiscover ends
- *       in Exchange Online), or
+ *   <li>it signs in with OAuth and finds its host by Autodiscover: taken for Exchange Online, where
+ *       Autodiscover with a Microsoft token leads; an on-premises server with hybrid modern
+ *       authentication is given by its EWS URL instead, or
  *   <li>it signs in with OAuth to a host of its own whose tenant ID is a Microsoft initial domain
  *       ({@code *.onmicrosoft.com}, {@code *.onmicrosoft.us}, {@code *.partner.onmschina.cn}): a
  *       Microsoft 365 tenant named by the domain every Exchange Online tenant has. This is how the
