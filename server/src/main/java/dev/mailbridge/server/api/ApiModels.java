@@ -1,6 +1,7 @@
 package dev.mailbridge.server.api;
 
 import dev.mailbridge.core.connect.ConnectionTester;
+import dev.mailbridge.core.connect.EwsRetirement;
 import dev.mailbridge.core.deliver.DeliveryTarget;
 import dev.mailbridge.core.deliver.EventType;
 import dev.mailbridge.core.deliver.OutboxEntry;
@@ -182,10 +183,15 @@ final class ApiModels {
             @Schema(description = "What is missing before Authorize can run; empty when ready")
             List<String> missingForAuthorize,
 
+            @Schema(
+                    description =
+                            "What the connection's administrator should know, e.g. ews-retirement; empty when none")
+            List<NoticeView> notices,
+
             Instant createdAt,
             Instant updatedAt) {
 
-        static ConnectionView of(Connection c, String redirectUri, List<String> missing) {
+        static ConnectionView of(Connection c, String redirectUri, List<String> missing, List<NoticeView> notices) {
             return new ConnectionView(
                     c.id(),
                     c.organisationId(),
@@ -215,8 +221,26 @@ final class ApiModels {
                     c.settingsGeneration(),
                     redirectUri,
                     missing,
+                    notices,
                     c.createdAt(),
                     c.updatedAt());
+        }
+    }
+
+    @Schema(description = "A notice about a connection, e.g. that EWS in Exchange Online is being retired.")
+    record NoticeView(
+            @Schema(description = "Stable, for clients that react to it", example = "ews-retirement")
+            String code,
+
+            @Schema(description = "warning or critical", example = "warning")
+            String severity,
+
+            String title,
+
+            @Schema(description = "What it means and what to do")
+            String text) {
+        static NoticeView of(EwsRetirement.Notice n) {
+            return new NoticeView(n.code(), n.severity(), n.title(), n.text());
         }
     }
 

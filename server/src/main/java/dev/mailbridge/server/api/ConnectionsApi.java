@@ -1,5 +1,6 @@
 package dev.mailbridge.server.api;
 
+import dev.mailbridge.core.connect.EwsRetirement;
 import dev.mailbridge.core.connect.FieldError;
 import dev.mailbridge.core.connect.MailboxServices;
 import dev.mailbridge.core.model.Connection;
@@ -11,6 +12,7 @@ import dev.mailbridge.server.api.ApiModels.ConnectionRequest;
 import dev.mailbridge.server.api.ApiModels.ConnectionView;
 import dev.mailbridge.server.api.ApiModels.ConsentLink;
 import dev.mailbridge.server.api.ApiModels.HistoryView;
+import dev.mailbridge.server.api.ApiModels.NoticeView;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
@@ -35,11 +37,13 @@ class ConnectionsApi {
     private final MailboxServices services;
     private final Stores stores;
     private final ServerSettings settings;
+    private final EwsRetirement ewsRetirement;
 
-    ConnectionsApi(MailboxServices services, ServerSettings settings) {
+    ConnectionsApi(MailboxServices services, ServerSettings settings, EwsRetirement ewsRetirement) {
         this.services = services;
         this.stores = services.stores();
         this.settings = settings;
+        this.ewsRetirement = ewsRetirement;
     }
 
     @GetMapping(path = "/api/v1/organisations/{organisationId}/connections", produces = "application/json")
@@ -141,6 +145,7 @@ class ConnectionsApi {
         return ConnectionView.of(
                 c,
                 settings.redirectUri(),
-                c.signInMode().oauth() ? services.connections().missingForAuthorize(c) : List.of());
+                c.signInMode().oauth() ? services.connections().missingForAuthorize(c) : List.of(),
+                ewsRetirement.notice(c).map(NoticeView::of).stream().toList());
     }
 }

@@ -1,5 +1,6 @@
 package dev.mailbridge.server.web;
 
+import dev.mailbridge.core.connect.EwsRetirement;
 import dev.mailbridge.core.connect.MailboxServices;
 import dev.mailbridge.core.connect.ValidationException;
 import dev.mailbridge.core.model.Connection;
@@ -34,12 +35,15 @@ class ConnectionController {
     private final Stores stores;
     private final Access access;
     private final ServerSettings settings;
+    private final EwsRetirement ewsRetirement;
 
-    ConnectionController(MailboxServices services, Access access, ServerSettings settings) {
+    ConnectionController(
+            MailboxServices services, Access access, ServerSettings settings, EwsRetirement ewsRetirement) {
         this.services = services;
         this.stores = services.stores();
         this.access = access;
         this.settings = settings;
+        this.ewsRetirement = ewsRetirement;
     }
 
     @ModelAttribute
@@ -142,6 +146,7 @@ class ConnectionController {
                 "missing", c.signInMode().oauth() ? services.connections().missingForAuthorize(c) : List.of());
         model.addAttribute("history", stores.history().ofConnection(id, 100));
         model.addAttribute("adminConsentUrl", adminConsent(c).orElse(null));
+        model.addAttribute("ewsNotice", ewsRetirement.notice(c).orElse(null));
         return "connection";
     }
 

@@ -183,6 +183,13 @@ class WebJourneysTest {
                 .contains("ok");
         assertThat(browser.text("#redirect-uri")).isEqualTo(BASE + "/oauth2/callback");
         browser.screenshot("connection-authorized.png");
+        // contoso over EWS is Exchange Online: the retirement notice, with the place for the switch.
+        assertThat(browser.text("#ews-retirement")).contains("Switch this connection to Microsoft Graph");
+        assertThat(browser.has("#ews-retirement #switch-to-graph")).isTrue();
+        browser.scrollTo("#ews-retirement");
+        browser.screenshot("ews-retirement-notice.png");
+        browser.go(orgUrl);
+        assertThat(browser.text(".badge.ews-retirement")).contains("switch to Graph");
     }
 
     @Test
@@ -319,6 +326,10 @@ class WebJourneysTest {
         assertThat(browser.text("#mailbox-status")).isEqualTo("Authorized");
         assertThat(browser.page()).doesNotContain(NANCY_PW);
         browser.screenshot("basic-test-connection.png");
+        browser.go(connection);
+        assertThat(browser.has("#ews-retirement"))
+                .as("Exchange Server keeps EWS")
+                .isFalse();
     }
 
     @Test
