@@ -21,6 +21,7 @@ import dev.mailbridge.core.model.SignInMode;
 import dev.mailbridge.core.model.Transport;
 import dev.mailbridge.core.model.User;
 import dev.mailbridge.core.sync.AfterDeliveryAction;
+import dev.mailbridge.core.sync.GraphSwitch;
 import dev.mailbridge.core.sync.NotificationMode;
 import dev.mailbridge.identity.Secret;
 import dev.mailbridge.identity.cloud.Cloud;
@@ -224,6 +225,55 @@ final class ApiModels {
                     notices,
                     c.createdAt(),
                     c.updatedAt());
+        }
+    }
+
+    @Schema(description = "Whether the connection can switch to Microsoft Graph; each problem says what to do.")
+    record SwitchCheckView(boolean ok, List<ApiProblems.ApiFieldError> problems) {
+        static SwitchCheckView of(GraphSwitch.Check c) {
+            return new SwitchCheckView(
+                    c.ok(),
+                    c.errors().stream()
+                            .map(e -> new ApiProblems.ApiFieldError(e.field(), e.message()))
+                            .toList());
+        }
+    }
+
+    @Schema(description = "What the switch to Microsoft Graph did for each mailbox.")
+    record SwitchReportView(UUID connectionId, List<SwitchedMailboxView> mailboxes) {
+        static SwitchReportView of(GraphSwitch.Report r) {
+            return new SwitchReportView(
+                    r.connectionId(),
+                    r.mailboxes().stream().map(SwitchedMailboxView::of).toList());
+        }
+    }
+
+    record SwitchedMailboxView(
+            UUID mailboxId,
+            String address,
+
+            @Schema(description = "New messages the last EWS pass delivered; null when it did not run")
+            Integer lastEwsPassMessages,
+
+            @Schema(
+                    description =
+                            "Why the last EWS pass failed (Graph then picks up what it missed); null if it did not")
+            String lastEwsPassError,
+
+            @Schema(description = "Graph's first pass delivers mail from here on; null: as \"start from now\" says")
+            Instant resumeFrom,
+
+            int foldersMapped,
+            int actionsCarried) {
+        static SwitchedMailboxView of(GraphSwitch.MailboxSwitched m) {
+            return new SwitchedMailboxView(
+                    m.mailboxId(),
+                    m.address(),
+                    m.lastEwsPass().orElse(null),
+                    m.lastEwsPassError().orElse(null),
+                    m.resumeFrom().orElse(null),
+                    m.foldersMapped(),
+                    m.actionsCarried());
         }
     }
 

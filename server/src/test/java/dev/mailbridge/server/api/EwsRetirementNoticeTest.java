@@ -115,7 +115,7 @@ class EwsRetirementNoticeTest {
         String page = ui.page("/connections/" + contoso.text("id"));
         assertThat(page)
                 .contains("id=\"ews-retirement\"")
-                .contains("<div id=\"switch-to-graph\"></div>")
+                .contains("id=\"switch-to-graph-button\"")
                 .contains("data-severity=\"warning\"")
                 .contains("115 days left")
                 .contains("Switch this connection to Microsoft Graph");
