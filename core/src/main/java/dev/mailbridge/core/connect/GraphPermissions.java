@@ -80,6 +80,14 @@ public final class GraphPermissions {
         return check(token.value().reveal(), c.signInMode() == SignInMode.OAUTH_APP_ONLY);
     }
 
+    /** The app's application permissions on Graph (app-only connections; no mailbox needed). */
+    public Check checkApp(Connection c) {
+        if (c.signInMode() != SignInMode.OAUTH_APP_ONLY) {
+            throw new IllegalArgumentException("only app-only connections have application permissions");
+        }
+        return check(keeper.graphAppTokens(c).token().value().reveal(), true);
+    }
+
     static Check check(String jwt, boolean appOnly) {
         Set<String> have = new LinkedHashSet<>();
         JsonNode claims = claims(jwt);

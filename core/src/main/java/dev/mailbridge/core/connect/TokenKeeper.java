@@ -113,11 +113,7 @@ public final class TokenKeeper {
             return tokens(m);
         }
         if (c.signInMode() == SignInMode.OAUTH_APP_ONLY) {
-            return sources.computeIfAbsent(key(c, "graph/app"), k -> {
-                ConnectionProfile p = profile(c);
-                return EntraTokens.appOnly(
-                        p.app(), p.graphAppScope(), p.http(), clock, CachingTokenSource.DEFAULT_REFRESH_MARGIN);
-            });
+            return graphAppTokens(c);
         }
         if (c.signInMode() != SignInMode.OAUTH_DELEGATED) {
             throw ValidationException.of(
@@ -134,6 +130,18 @@ public final class TokenKeeper {
                     p.http(),
                     clock,
                     CachingTokenSource.DEFAULT_REFRESH_MARGIN);
+        });
+    }
+
+    /** The app's Graph tokens (app-only), whatever the connection's transport. */
+    public TokenSource graphAppTokens(Connection c) {
+        if (c.transport() == Transport.GRAPH) {
+            return appTokens(c);
+        }
+        return sources.computeIfAbsent(key(c, "graph/app"), k -> {
+            ConnectionProfile p = profile(c);
+            return EntraTokens.appOnly(
+                    p.app(), p.graphAppScope(), p.http(), clock, CachingTokenSource.DEFAULT_REFRESH_MARGIN);
         });
     }
 

@@ -138,13 +138,25 @@ public final class GraphSwitch {
         if (!problems.isEmpty()) {
             return new Check(connectionId, problems, List.of());
         }
-        List<MailboxCheck> mailboxes = new ArrayList<>();
         Optional<GraphPermissions.Check> appCheck = Optional.empty();
+        if (c.signInMode() == SignInMode.OAUTH_APP_ONLY) {
+            // one app, one token: checked once, also for a connection without mailboxes yet
+            try {
+                GraphPermissions.Check app = new GraphPermissions(services.tokens()).checkApp(c);
+                if (!app.ok()) {
+                    problems.add("The app lacks the Microsoft Graph permission " + String.join(" and ", app.missing())
+                            + ". " + app.fix());
+                    return new Check(connectionId, problems, List.of());
+                }
+                appCheck = Optional.of(app);
+            } catch (SignInFailure f) {
+                problems.add("Entra gives no Microsoft Graph token: " + f.plainMessage() + " " + f.fix());
+                return new Check(connectionId, problems, List.of());
+            }
+        }
+        List<MailboxCheck> mailboxes = new ArrayList<>();
         for (Mailbox m : stores.mailboxes().list(connectionId)) {
             mailboxes.add(checkMailbox(c, m, appCheck));
-            if (c.signInMode() == SignInMode.OAUTH_APP_ONLY && appCheck.isEmpty()) {
-                appCheck = mailboxes.getLast().permissions(); // one app, one token: checked once
-            }
         }
         return new Check(connectionId, problems, mailboxes);
     }

@@ -227,7 +227,6 @@ class GraphSwitchTest {
         assertThat(check.ok()).isFalse();
         assertThat(check.errors()).hasSize(1);
         assertThat(check.errors().getFirst().message())
-                .contains(address)
                 .contains("lacks the Microsoft Graph permission Mail.ReadWrite and Mail.Send")
                 .contains("Application permissions")
                 .contains("Grant admin consent");

@@ -170,15 +170,18 @@ class ConnectionController {
                     .count();
             flash.addFlashAttribute(
                     "notice",
-                    Pages.Notice.ok(
-                            "Switched to Microsoft Graph: " + r.mailboxes().size()
-                                    + (r.mailboxes().size() == 1 ? " mailbox" : " mailboxes")
-                                    + " now receive and send over Graph, resuming where EWS stopped; folder mappings and rules"
-                                    + " are kept."
-                                    + (failedPasses > 0
-                                            ? " The last EWS pass failed for " + failedPasses
-                                                    + " of them (EWS may already be blocked); Graph picks up what it missed."
-                                            : "")));
+                    Pages.Notice.ok((r.mailboxes().isEmpty()
+                                    ? "Switched to Microsoft Graph: the mailboxes you add receive and send over"
+                                            + " Graph."
+                                    : "Switched to Microsoft Graph: "
+                                            + r.mailboxes().size()
+                                            + (r.mailboxes().size() == 1 ? " mailbox" : " mailboxes")
+                                            + " now receive and send over Graph, resuming where EWS stopped;"
+                                            + " folder mappings and rules are kept.")
+                            + (failedPasses > 0
+                                    ? " The last EWS pass failed for " + failedPasses
+                                            + " of them (EWS may already be blocked); Graph picks up what it missed."
+                                    : "")));
         } catch (ValidationException e) {
             flash.addFlashAttribute(
                     "notice",

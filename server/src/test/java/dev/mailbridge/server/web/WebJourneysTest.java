@@ -573,6 +573,35 @@ class WebJourneysTest {
     }
 
     @Test
+    @Order(14)
+    void anExchangeOnlineConnectionSwitchesToGraphFromItsNotice() {
+        newConnection("Contoso app (to Graph)", "OAUTH_APP_ONLY");
+        browser.type("#ewsUrl", ewsUrl());
+        browser.type(
+                "#graphUrl",
+                EMULATOR.emulator()
+                        .graphUrl(dev.mailbridge.emulator.Cloud.GLOBAL)
+                        .toString());
+        browser.type("#tenantId", TENANT);
+        browser.type("#clientId", CLIENT);
+        browser.type("#clientSecret", SECRET);
+        browser.find("details summary").click();
+        browser.type("#loginAuthority", EMULATOR.emulator().loginUrl().toString());
+        browser.set("trustedCaPem", caPem());
+        browser.click("#save-connection");
+        browser.waitForText("#notice", "created");
+        assertThat(browser.has("#ews-retirement #switch-to-graph-button")).isTrue();
+
+        browser.submit("#switch-to-graph-button");
+        browser.waitForText("#notice", "Switched to Microsoft Graph");
+        assertThat(browser.has("#ews-retirement"))
+                .as("no notice on a Graph connection")
+                .isFalse();
+        assertThat(browser.text("dl.facts")).contains("GRAPH");
+        browser.screenshot("switched-to-graph.png");
+    }
+
+    @Test
     @Order(15)
     void aMailboxOwnerSeesAndAuthorizesOnlyTheirOwnMailbox() {
         String nancyMailbox = stores.mailboxes().all().stream()
