@@ -103,9 +103,62 @@ class SwitchToGraphApiTest {
                 .as("over Graph only the new message; nothing twice")
                 .containsExactlyInAnyOrder("old 1", "old 2", "meanwhile", "new");
 
+        // sending goes over Graph now, into Sent Items as before
+        int sentBefore = emulator.exchange().store().count(address, "sentitems");
+        Reply sent = api.post(
+                "/api/v1/mailboxes/" + id + "/send",
+                admin,
+                Map.of("to", java.util.List.of(address), "subject", "Reply over Graph", "text", "Thanks."));
+        assertThat(sent.status()).as(sent.toString()).isEqualTo(200);
+        assertThat(emulator.exchange().store().count(address, "sentitems")).isEqualTo(sentBefore + 1);
+        assertThat(emulator.exchange().store().subjects(address, "inbox")).contains("Reply over Graph");
+
         Reply again = api.post("/api/v1/connections/" + connection + "/switch-to-graph", admin, Map.of());
         again.expect(400);
         assertThat(again.body()).contains("already uses Microsoft Graph");
+    }
+
+    @Test
+    void graphRefusingToSendIsA403ThatSaysWhatToAdd() {
+        Emulator emulator = EMULATOR.emulator();
+        String clientId = UUID.randomUUID().toString();
+        var spec = JsonNodeFactory.instance
+                .objectNode()
+                .put("clientId", clientId)
+                .put("clientSecret", "Nos8Q~no.send.app.secret.value.00")
+                .put("adminConsented", true);
+        spec.putArray("application").add("https://graph.microsoft.com/Mail.ReadWrite");
+        emulator.entra().directory().createApp(ApiJourneys.TENANT, spec);
+        String address = "nosend." + UUID.randomUUID().toString().substring(0, 8) + "@" + ApiJourneys.TENANT;
+        emulator.entra()
+                .directory()
+                .createUser(
+                        ApiJourneys.TENANT,
+                        JsonNodeFactory.instance.objectNode().put("upn", address));
+        ApiClient api = new ApiClient(port);
+        String admin = apiKeys.create("no-send admin", EnumSet.allOf(ApiKey.Scope.class), "test")
+                .value();
+        Reply org = api.post("/api/v1/organisations", admin, Map.of("name", "Contoso no send"));
+        Map<String, Object> settings =
+                ApiJourneys.oauth(emulator, "Reader app", "OAUTH_APP_ONLY", "Nos8Q~no.send.app.secret.value.00");
+        settings.put("clientId", clientId);
+        settings.put("transport", "GRAPH");
+        settings.put("graphUrl", emulator.graphUrl(Cloud.GLOBAL).toString());
+        Reply conn = api.post("/api/v1/organisations/" + org.text("id") + "/connections", admin, settings);
+        conn.expect(201);
+        String id = api.post("/api/v1/connections/" + conn.text("id") + "/mailboxes", admin, Map.of("address", address))
+                .expect(201)
+                .text("id");
+        api.post("/api/v1/mailboxes/" + id + "/authorize", admin, null).expect(200);
+
+        Reply sent = api.post(
+                "/api/v1/mailboxes/" + id + "/send",
+                admin,
+                Map.of("to", java.util.List.of(address), "subject", "Not allowed", "text", "x"));
+        assertThat(sent.status()).as(sent.toString()).isEqualTo(403);
+        assertThat(sent.text("title")).isEqualTo("Microsoft Graph denied access");
+        assertThat(sent.text("fix")).isNotBlank();
+        assertThat(sent.body()).doesNotContain("Nos8Q~").doesNotContain("eyJ");
     }
 
     static java.util.List<String> subjects(ApiClient api, String key, String mailbox) {
