@@ -367,7 +367,7 @@ public final class MailStore {
      * Delivers an RFC 5322 message into a folder of a mailbox, as SMTP delivery would (unread).
      *
      * @param folder a distinguished folder name (inbox, junkemail, ...) or a folder's display name
-     * @return the new item's EWS ItemId
+     * @return the new item's EWS ItemId (over Graph: {@code RestIds.toRest} of it)
      */
     public synchronized String deliver(String smtp, String folder, byte[] rfc5322) {
         Mailbox mb = mailbox(smtp);
