@@ -224,7 +224,7 @@ class AfterDeliveryTest {
         setUp(kind);
         mapFolder(FolderRole.FAILED, "Failed");
         settings.put(mailbox.id(), true, false, AfterDeliveryAction.MARK_READ);
-        String bad = emulator.exchange()
+        String bad = id(emulator.exchange()
                 .store()
                 .deliver(
                         address,
@@ -232,7 +232,7 @@ class AfterDeliveryTest {
                                         + "Content-Type: multipart/mixed; boundary=zz\r\n\r\n--zz\r\n"
                                         + "Content-Type: image/png\r\nContent-Transfer-Encoding: base64\r\n\r\n"
                                         + "iVBO=R*w0K=\r\n--zz--\r\n")
-                                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                                .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         String good = deliver("Fine");
 
         // The broken message does not hold up the page: the good one is queued, the broken one reported.
@@ -377,7 +377,12 @@ class AfterDeliveryTest {
         String mime = "From: Customer <customer@example.com>\r\nTo: " + address + "\r\nSubject: " + subject
                 + "\r\nMessage-ID: <" + UUID.randomUUID() + "@example.com>\r\n"
                 + "Content-Type: text/plain; charset=utf-8\r\n\r\nHello.\r\n";
-        return emulator.exchange().store().deliver(address, mime.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return id(emulator.exchange().store().deliver(address, mime.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    /** The id the transport knows a delivered message by: Graph's REST form of the store's EWS id. */
+    private String id(String ewsId) {
+        return transport == Transport.GRAPH ? dev.mailbridge.emulator.graph.RestIds.toRest(ewsId) : ewsId;
     }
 
     private void mapFolder(FolderRole role, String name) {

@@ -61,6 +61,8 @@ class GraphSwitchTest {
     GraphSwitch graphSwitch;
     Collector sink;
     String address;
+    Outbox outbox;
+    AfterDelivery after;
 
     /** The pipeline, recording the received messages (their Message-IDs) as the server does; subjects kept. */
     final class Collector implements MessageSink {
@@ -92,8 +94,12 @@ class GraphSwitchTest {
         services = new MailboxServices(stores, emulator.clock(), HttpSettings.defaults(), Duration.ofDays(7));
         settings = new ReceiveSettings(stores.database(), emulator.clock());
         sync = new MailboxSync(stores, services.access(), emulator.clock());
-        Outbox outbox = new Outbox(stores.database(), emulator.clock());
-        AfterDelivery after = new AfterDelivery(stores, services.access(), settings, emulator.clock());
+        outbox = new Outbox(
+                stores.database(),
+                java.time.Clock.systemUTC(),
+                new Outbox.Options(
+                        12, new dev.mailbridge.core.deliver.Backoff(Duration.ofMillis(50), Duration.ofMillis(200))));
+        after = new AfterDelivery(stores, services.access(), settings, emulator.clock());
         sink = new Collector();
         sink.pipeline = new ReceivePipeline(new MimeParser(), id -> RuleSet.empty(), outbox, after)
                 .keepingMessagesIn(new ReceivedMessages(stores.database(), emulator.clock()));
@@ -242,5 +248,66 @@ class GraphSwitchTest {
         emulator.entra().directory().patchApp(ContosoApp.TENANT, clientId, grant);
         services.tokens().forget(m.connectionId()); // the token of before is cached
         assertThat(graphSwitch.check(m.connectionId()).ok()).isTrue();
+    }
+
+    @org.junit.jupiter.api.Test
+    void anActionWaitingForItsDeliveryIsAppliedOverGraphUnderTheMessagesGraphId() throws Exception {
+        Mailbox m = fixture(TestDatabases.Kind.H2, ContosoApp.CLIENT_ID, ContosoApp.CLIENT_SECRET);
+        settings.put(m.id(), true, false, AfterDeliveryAction.MARK_READ);
+        var receiver = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/hook", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        receiver.start();
+        var targets = new dev.mailbridge.core.deliver.DeliveryTargetStore(
+                stores.database(), stores.vault(), emulator.clock());
+        var target = targets.create(dev.mailbridge.core.deliver.DeliveryTargetStore.Settings.webhook(
+                "Help desk",
+                "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook",
+                dev.mailbridge.identity.Secret.of(dev.mailbridge.core.deliver.WebhookSignature.newSecret())));
+        String ewsId = emulator.exchange()
+                .store()
+                .deliver(
+                        address,
+                        ("From: customer@example.com\r\nTo: " + address + "\r\nSubject: Waiting\r\n"
+                                        + "Content-Type: text/plain\r\n\r\nHi.\r\n")
+                                .getBytes(StandardCharsets.UTF_8));
+        assertThat(sync.syncOnce(m.id(), sink, false).newMessages()).isEqualTo(1);
+        // not delivered yet when the switch comes: its action waits, under the EWS id
+        graphSwitch.switchToGraph(m.connectionId(), sink, GraphSwitch.Locks.NONE, "test");
+        String key = ReceivePipeline.key(m.id(), ewsId);
+        assertThat(after.outcome(m.id(), key).orElseThrow().itemId())
+                .isEqualTo(dev.mailbridge.emulator.graph.RestIds.toRest(ewsId))
+                .isNotEqualTo(ewsId);
+
+        try (var webhook = new dev.mailbridge.core.deliver.WebhookDeliverer();
+                var worker = new dev.mailbridge.core.deliver.DeliveryWorker(
+                        outbox,
+                        targets,
+                        List.of(webhook),
+                        dev.mailbridge.core.deliver.DeliveryWorker.Options.defaults()
+                                .withPollInterval(Duration.ofMillis(50)))) {
+            worker.start();
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            while (outbox.find(target.id(), key)
+                            .map(e -> e.state() != dev.mailbridge.core.deliver.OutboxState.DELIVERED)
+                            .orElse(true)
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+        } finally {
+            receiver.stop(0);
+        }
+        assertThat(after.run(m.id())).isEqualTo(new AfterDelivery.Result(1, 0, 0));
+        assertThat(services.access().graph(m.id()).delta("inbox", null, 50).changes().stream()
+                        .filter(c -> c.message() != null
+                                && "Waiting".equals(c.message().subject()))
+                        .findFirst()
+                        .orElseThrow()
+                        .message()
+                        .isRead())
+                .isTrue();
     }
 }
