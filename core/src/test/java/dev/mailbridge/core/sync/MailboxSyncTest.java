@@ -66,9 +66,7 @@ class MailboxSyncTest {
             conn = ContosoApp.connection(services, emulator, Transport.GRAPH);
         } else {
             address = "sync." + UUID.randomUUID().toString().substring(0, 8) + "@northwind.local";
-            emulator.exchange()
-                    .mailboxes()
-                    .createMailbox(address, "Sync test", "0b1e0b1e-0000-4000-8000-000000000001");
+            emulator.exchange().mailboxes().createMailbox(address, "Sync test", "0b1e0b1e-0000-4000-8000-000000000001");
             conn = NorthwindService.connection(services, emulator);
         }
         Mailbox m = services.connections().addMailbox(conn, address, Optional.empty(), "test");
@@ -132,7 +130,9 @@ class MailboxSyncTest {
 
         MailboxSync.Result first = f.sync().syncOnce(f.mailbox().id(), sink, false);
         assertThat(first.newMessages()).isEqualTo(600);
-        assertThat(first.pages()).as("512 (EWS) or 200 (Graph) changes per page at most").isGreaterThanOrEqualTo(2);
+        assertThat(first.pages())
+                .as("512 (EWS) or 200 (Graph) changes per page at most")
+                .isGreaterThanOrEqualTo(2);
         assertThat(sink.subjects).hasSize(600).doesNotHaveDuplicates();
 
         deliver(3, "second");
