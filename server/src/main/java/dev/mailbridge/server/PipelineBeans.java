@@ -98,16 +98,23 @@ class PipelineBeans {
      *     refuses), {@code pull} (falls back to polling) or {@code poll} (the poll interval only)
      * @param pullInterval how often a pull subscription asks Exchange for events
      * @param retryBetterAfter how long a refused way is left alone before it is tried again
+     * @param pollInterval the safety pass interval, the only way in for a Microsoft Graph mailbox without
+     *     change notifications (named in its status)
      */
     @Bean
     MailboxWatchers.Options watchOptions(
+            ServerSettings settings,
             @Value("${mailbridge.receive.notifications:streaming}") String notifications,
             @Value("${mailbridge.receive.pull-interval:PT5S}") Duration pullInterval,
-            @Value("${mailbridge.receive.retry-better-after:PT15M}") Duration retryBetterAfter) {
+            @Value("${mailbridge.receive.retry-better-after:PT15M}") Duration retryBetterAfter,
+            @Value("${mailbridge.poll-interval:PT30S}") Duration pollInterval) {
         return MailboxWatchers.Options.defaults()
                 .withMode(NotificationMode.parse(notifications))
                 .withPullInterval(pullInterval)
-                .withRetryBetterAfter(retryBetterAfter);
+                .withRetryBetterAfter(retryBetterAfter)
+                .withGraph(MailboxWatchers.GraphOptions.defaults()
+                        .withNotificationUrl(settings.graphNotificationUrl())
+                        .withPollInterval(pollInterval));
     }
 
     @Bean

@@ -204,6 +204,17 @@ public class ReceiveScheduler {
         }
     }
 
+    /**
+     * A Microsoft Graph notification POST (not the validation handshake): acts on the notifications of our
+     * subscriptions whose clientState matches, ignores the rest. Does not wait for Graph or a sync.
+     *
+     * @return the notifications acted on
+     * @throws IllegalArgumentException the body is not a Graph notification
+     */
+    public int graphNotification(java.io.InputStream body) {
+        return watchers.graphNotification(body);
+    }
+
     /** How the mailbox hears of new mail now; empty when it is not watched (receiving off, sign-in broken). */
     public Optional<WatchStatus> watchStatus(UUID mailboxId) {
         return watchers.status(mailboxId);

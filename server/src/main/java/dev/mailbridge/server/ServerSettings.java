@@ -16,7 +16,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param databaseUser the database user (PostgreSQL); empty for the embedded database
  * @param databasePassword the database user's password (PostgreSQL)
  * @param publicBaseUrl the address people and Microsoft's sign-in reach this server at; the OAuth
- *     redirect URI to register in Entra is this plus {@code /oauth2/callback}
+ *     redirect URI to register in Entra is this plus {@code /oauth2/callback}. Microsoft Graph posts change
+ *     notifications to this plus {@code /graph/notifications}, so Graph mailboxes hear of new mail at once
+ *     only when it is a public https address (else they are polled)
  * @param refreshEvery how long a delegated mailbox may stay unrefreshed before the scheduler refreshes it
  * @param sweepInterval how often the token scheduler looks for mailboxes to refresh and flags what cannot be refreshed
  */
@@ -50,6 +52,21 @@ public record ServerSettings(
     /** The redirect URI to register in the Entra app registration. */
     public String redirectUri() {
         return publicBaseUrl + "/oauth2/callback";
+    }
+
+    /**
+     * Where Microsoft Graph posts change notifications (see {@code GraphNotificationController}); whether Graph
+     * can reach it is the watch's to judge.
+     */
+    public java.net.URI graphNotificationUrl() {
+        try {
+            return java.net.URI.create(publicBaseUrl + "/graph/notifications");
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "mailbridge.public-base-url is not a URL (" + e.getMessage()
+                            + "); set it to the server's address, e.g. https://mailbridge.example.com",
+                    e);
+        }
     }
 
     static ServerSettings fromEnvironment() {

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * {@link MailboxWatchers.Options#retryBetterAfter}; a failure that is not a refusal (Exchange unreachable,
  * a sign-in that fails) is retried with back-off, polling meanwhile.
  */
-final class MailboxWatch {
+final class MailboxWatch implements MailboxWatchers.Watch {
     private static final Logger LOG = LoggerFactory.getLogger(MailboxWatch.class);
     private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
 
@@ -78,18 +78,32 @@ final class MailboxWatch {
                 owner.clock.instant());
     }
 
-    WatchStatus status() {
+    @Override
+    public MailboxSync.Incoming incoming() {
+        return incoming;
+    }
+
+    @Override
+    public dev.mailbridge.core.model.Transport transport() {
+        return dev.mailbridge.core.model.Transport.EWS;
+    }
+
+    @Override
+    public WatchStatus status() {
         return status;
     }
 
-    synchronized void start() {
+    @Override
+    public synchronized void start() {
         if (owner.options.mode() == NotificationMode.POLL) {
             return; // the caller's periodic passes are all there is
         }
         thread = Thread.ofVirtual().name("mailbox-watch-" + mailboxId).start(this::run);
     }
 
-    void close() {
+    /** Stops the watch and removes its subscription (EWS subscriptions do not outlive the process anyway). */
+    @Override
+    public void close(boolean forGood) {
         closed = true;
         Thread t;
         synchronized (this) {
@@ -100,7 +114,8 @@ final class MailboxWatch {
         }
     }
 
-    void join(Duration limit) {
+    @Override
+    public void join(Duration limit) {
         Thread t;
         synchronized (this) {
             t = thread;
@@ -130,7 +145,8 @@ final class MailboxWatch {
         owner.requests.requestRoutine(mailboxId);
     }
 
-    long notifications() {
+    @Override
+    public long notifications() {
         return notifications.get();
     }
 

@@ -22,8 +22,10 @@ import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWrite
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Two doors. {@code /api/**} (and the Prometheus scrape): API keys only, stateless, no cookies, so no
- * CSRF. Everything else: the web UI with form sign-in, a session cookie (Secure, HttpOnly,
+ * Three doors. {@code /graph/notifications}: open to anyone, stateless, no CSRF, since Microsoft Graph
+ * posts change notifications there without credentials (each notification proves itself by its
+ * subscription's secret clientState, checked in the core). {@code /api/**} (and the Prometheus scrape): API
+ * keys only, stateless, no cookies, so no CSRF. Everything else: the web UI with form sign-in, a session cookie (Secure, HttpOnly,
  * SameSite=Lax), CSRF tokens on every form, strict security headers and login rate limiting.
  */
 @Configuration(proxyBeanMethods = false)
@@ -35,6 +37,18 @@ public class SecurityConfig {
     @Bean
     PasswordEncoder passwordEncoder() {
         return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+    }
+
+    @Bean
+    @Order(0)
+    SecurityFilterChain graphNotifications(HttpSecurity http) throws Exception {
+        http.securityMatcher("/graph/notifications")
+                .csrf(c -> c.disable())
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .requestCache(c -> c.disable())
+                .headers(SecurityConfig::headers)
+                .authorizeHttpRequests(a -> a.anyRequest().permitAll());
+        return http.build();
     }
 
     @Bean
