@@ -101,16 +101,11 @@ class DemoTest {
                     .orElseThrow();
             assertThat(received.signatureValid()).isTrue();
             // and over Microsoft Graph: the Sales desk's sample
-            UUID sales = stores.mailboxes().all().stream()
-                    .filter(m -> m.address().equals(SampleMail.SALES))
-                    .findFirst()
-                    .orElseThrow()
-                    .id();
             waitFor(
                     "a sample message received over Graph",
                     () -> inspector.events().stream()
                             .anyMatch(e -> e.type().equals("message.received")
-                                    && e.data().path("mailboxId").asText().equals(sales.toString())));
+                                    && e.body().contains(SampleMail.SALES)));
             assertThat(received.idempotencyKey()).isNotBlank();
             assertThat(received.data().path("from").path("address").asText()).endsWith(".example");
             assertThat(inspector.events())
