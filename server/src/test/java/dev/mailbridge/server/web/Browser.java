@@ -92,10 +92,25 @@ final class Browser implements AutoCloseable {
         return !driver.findElements(By.cssSelector(css)).isEmpty();
     }
 
+    /**
+     * Types into a field, finding it again if the page was replaced meanwhile (an answer that redirects
+     * replaces the page twice, and {@link #submit} waits only for the first).
+     */
     void type(String css, String text) {
-        WebElement e = find(css);
-        e.clear();
-        e.sendKeys(text);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                WebElement e = find(css);
+                e.clear();
+                e.sendKeys(text);
+                return;
+            } catch (org.openqa.selenium.WebDriverException e) {
+                boolean replaced = e instanceof org.openqa.selenium.StaleElementReferenceException
+                        || String.valueOf(e.getMessage()).contains("does not belong to the document");
+                if (!replaced || attempt == 3) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /** Sets a text field or textarea's value directly (long PEM texts; typing them is slow). */
