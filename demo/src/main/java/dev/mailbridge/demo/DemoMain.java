@@ -8,6 +8,7 @@ import dev.mailbridge.core.model.ConnectionSettings;
 import dev.mailbridge.core.model.Mailbox;
 import dev.mailbridge.core.model.MailboxStatus;
 import dev.mailbridge.core.model.SignInMode;
+import dev.mailbridge.core.model.Transport;
 import dev.mailbridge.core.model.User;
 import dev.mailbridge.core.sync.ReceiveSettings;
 import dev.mailbridge.emulator.Emulator;
@@ -36,6 +37,8 @@ public final class DemoMain {
     static final String ADMIN = "admin";
 
     static final String ADMIN_PASSWORD = "mailbridge-demo";
+
+    static final String CONTOSO_TENANT_ID = "c0a7c0a7-0000-4000-8000-000000000001";
 
     /** The emulator's default configuration gives Adele this password. */
     static final String ADELE_PASSWORD = "Adele-Passw0rd!";
@@ -123,6 +126,7 @@ public final class DemoMain {
                 .build());
         try {
             emulator.writeDescribe(root.resolve("emulator.json"));
+            salesMailbox(emulator);
             registerRedirectUri(emulator, "http://localhost:" + port + "/oauth2/callback");
             DemoWeb.Options options = new DemoWeb.Options(root, trickle);
             ConfigurableApplicationContext server = new SpringApplicationBuilder(MailbridgeServer.class, DemoWeb.class)
@@ -151,8 +155,8 @@ public final class DemoMain {
     /**
      * Every start (the emulator keeps its mailboxes and sign-ins in memory): the app-only mailbox authorized,
      * the Basic ones tested (green), receiving on for Adele's delegated mailbox and Nancy's Basic one, and the
-     * webhook inspector as the delivery target, at this start's port. A Graph connection joins here when the
-     * emulator speaks Graph.
+     * webhook inspector as the delivery target, at this start's port. The Sales desk (Microsoft Graph,
+     * app-only) receives too.
      */
     static void prepare(ConfigurableApplicationContext server, int port) {
         MailboxServices services = server.getBean(MailboxServices.class);
@@ -170,7 +174,9 @@ public final class DemoMain {
                         quietly(() -> services.tester().test(m.id(), "demo"));
                     default -> {}
                 }
-                boolean receives = c.signInMode() == SignInMode.OAUTH_DELEGATED || c.signInMode() == SignInMode.BASIC;
+                boolean receives = c.signInMode() == SignInMode.OAUTH_DELEGATED
+                        || c.signInMode() == SignInMode.BASIC
+                        || c.transport() == Transport.GRAPH;
                 if (receives && receive.get(m.id()).isEmpty()) {
                     receive.put(m.id(), true, false);
                 }
@@ -198,6 +204,22 @@ public final class DemoMain {
         }
     }
 
+    /** The Sales desk's user and mailbox in the Contoso tenant (the emulator keeps them between starts). */
+    static void salesMailbox(Emulator emulator) {
+        var directory = emulator.entra().directory();
+        if (directory.users(CONTOSO_TENANT_ID).stream().noneMatch(u -> u.upn().equalsIgnoreCase(SampleMail.SALES))) {
+            directory.createUser(
+                    CONTOSO_TENANT_ID,
+                    com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+                            .objectNode()
+                            .put("upn", SampleMail.SALES)
+                            .put("displayName", "Contoso Sales"));
+        }
+        if (emulator.exchange().store().mailbox(SampleMail.SALES) == null) {
+            emulator.exchange().mailboxes().createMailbox(SampleMail.SALES, "Contoso Sales", CONTOSO_TENANT_ID);
+        }
+    }
+
     /** The server's callback in the emulated app registration, as an admin does in Entra (any port). */
     static void registerRedirectUri(Emulator emulator, String uri) {
         var directory = emulator.entra().directory();
@@ -211,7 +233,7 @@ public final class DemoMain {
         }
     }
 
-    /** First start only: an admin, an organisation and one connection per sign-in mode. */
+    /** First start only: an admin, an organisation, one connection per sign-in mode and one over Graph. */
     static void seed(ConfigurableApplicationContext server, Emulator emulator) throws IOException {
         MailboxServices services = server.getBean(MailboxServices.class);
         UserAccounts users = server.getBean(UserAccounts.class);
@@ -253,6 +275,22 @@ public final class DemoMain {
                         "demo")
                 .id();
         c.addMailbox(appOnly, "adele.vance@contoso.onmicrosoft.com", Optional.empty(), "demo");
+        UUID graph = c.create(
+                        contoso,
+                        ConnectionSettings.builder("Sales desk (Microsoft Graph, app-only)", SignInMode.OAUTH_APP_ONLY)
+                                .transport(Transport.GRAPH)
+                                .ewsUrl(ews)
+                                .graphUrl(emulator.graphUrl(dev.mailbridge.emulator.Cloud.GLOBAL)
+                                        .toString())
+                                .loginAuthority(login)
+                                .tenantId(CONTOSO_TENANT_ID)
+                                .clientId("c0a7c0a7-0000-4000-8000-0000000000a1")
+                                .clientSecret(Secret.of("Mbr8Q~emulator.web.app.secret.value.0001"))
+                                .trustedCaPem(ca)
+                                .build(),
+                        "demo")
+                .id();
+        c.addMailbox(graph, SampleMail.SALES, Optional.empty(), "demo");
         UUID northwind = c.createOrganisation("Northwind (emulated Exchange Server)", "demo")
                 .id();
         UUID basic = c.create(

@@ -33,8 +33,10 @@ final class SampleMail {
 
     static final String ADELE = "adele.vance@contoso.onmicrosoft.com";
     static final String NANCY = "nancy.davolio@northwind.local";
+    /** The demo's own Exchange Online mailbox, received over Microsoft Graph. */
+    static final String SALES = "sales@contoso.onmicrosoft.com";
     /** How many different messages a round has; {@link #next} cycles through them. */
-    static final int ROUND = 5;
+    static final int ROUND = 6;
 
     private static final Session SESSION = Session.getInstance(new Properties());
 
@@ -51,7 +53,8 @@ final class SampleMail {
                 case 1 -> newsletter(ADELE);
                 case 2 -> threadReply(NANCY);
                 case 3 -> invoice(ADELE);
-                default -> autoReply(NANCY);
+                case 4 -> autoReply(NANCY);
+                default -> invoice(SALES);
             };
         } catch (MessagingException | IOException e) {
             throw new IllegalStateException("cannot build sample message " + n, e);

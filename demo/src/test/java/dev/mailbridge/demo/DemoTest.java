@@ -60,7 +60,12 @@ class DemoTest {
             var stores = services.stores();
             assertThat(stores.connections().all())
                     .extracting(c -> c.signInMode())
-                    .containsExactlyInAnyOrder(SignInMode.values());
+                    .contains(SignInMode.values())
+                    .hasSize(SignInMode.values().length + 1);
+            assertThat(stores.connections().all())
+                    .filteredOn(c -> c.transport() == dev.mailbridge.core.model.Transport.GRAPH)
+                    .extracting(c -> c.signInMode())
+                    .containsExactly(SignInMode.OAUTH_APP_ONLY);
             // Ready at start: app-only authorized, Basic tested green; the delegated one waits for Authorize.
             for (Mailbox m : stores.mailboxes().all()) {
                 var c = stores.connections().get(m.connectionId()).orElseThrow();
@@ -83,7 +88,7 @@ class DemoTest {
                             .redirectUris())
                     .anySatisfy(u -> assertThat(u.uri()).isEqualTo("http://localhost:" + port + "/oauth2/callback"));
             assertThat(demo.server().getBean(ReceiveSettings.class).listEnabled())
-                    .hasSize(2);
+                    .hasSize(3);
 
             // Sample mail -> EWS sync -> signed webhook -> the inspector.
             WebhookInspector inspector = demo.server().getBean(WebhookInspector.class);
@@ -95,6 +100,12 @@ class DemoTest {
                     .findFirst()
                     .orElseThrow();
             assertThat(received.signatureValid()).isTrue();
+            // and over Microsoft Graph: the Sales desk's sample
+            waitFor(
+                    "a sample message received over Graph",
+                    () -> inspector.events().stream()
+                            .anyMatch(e -> e.type().equals("message.received")
+                                    && e.body().contains(SampleMail.SALES)));
             assertThat(received.idempotencyKey()).isNotBlank();
             assertThat(received.data().path("from").path("address").asText()).endsWith(".example");
             assertThat(inspector.events())
@@ -144,7 +155,7 @@ class DemoTest {
         try (DemoMain.Running again = DemoMain.start(state, port, emulatorPort, Duration.ZERO)) {
             var stores = again.server().getBean(MailboxServices.class).stores();
             assertThat(stores.organisations().list()).hasSize(2);
-            assertThat(stores.connections().all()).hasSize(SignInMode.values().length);
+            assertThat(stores.connections().all()).hasSize(SignInMode.values().length + 1);
             assertThat(again.server().getBean(DeliveryTargetStore.class).list())
                     .filteredOn(t -> t.name().equals(WebhookInspector.TARGET_NAME))
                     .hasSize(1);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.sun.net.httpserver.HttpServer;
 import dev.mailbridge.emulator.Emulator;
 import dev.mailbridge.emulator.exchange.MailStore;
+import dev.mailbridge.emulator.graph.RestIds;
 import dev.mailbridge.emulator.junit.EmulatorExtension;
 import dev.mailbridge.emulator.junit.SignInBrowser;
 import dev.mailbridge.emulator.junit.TestMessages;
@@ -85,6 +86,18 @@ class GraphClientTest {
         return emulator.exchange().mailboxes();
     }
 
+    /**
+     * Delivers to Adele as if by SMTP (into {@code folder}, else the inbox); the store gives the EWS
+     * ItemId, Graph takes it in the REST format.
+     */
+    static String deliver(String folder, byte[] mime) {
+        return RestIds.toRest(store().deliver(ADELE, folder, mime));
+    }
+
+    static String deliver(byte[] mime) {
+        return deliver("inbox", mime);
+    }
+
     static byte[] message(String subject, String to) {
         return TestMessages.plain(subject, to);
     }
@@ -114,7 +127,7 @@ class GraphClientTest {
         MailFolder folder = adele().createFolder("msgfolderroot", name);
         List<String> delivered = new ArrayList<>();
         for (int i = 0; i < 7; i++) {
-            delivered.add(store().deliver(ADELE, name, message("delta " + i, ADELE)));
+            delivered.add(deliver(name, message("delta " + i, ADELE)));
         }
         List<DeltaPage> pages = new ArrayList<>();
         String state = adele().syncFolder(folder.id(), null, 3, pages::add);
@@ -127,7 +140,7 @@ class GraphClientTest {
         assertThat(seen).containsExactlyInAnyOrderElementsOf(delivered);
         assertThat(state).contains("deltatoken");
 
-        String fresh = store().deliver(ADELE, name, message("delta new", ADELE));
+        String fresh = deliver(name, message("delta new", ADELE));
         adele().markRead(delivered.get(0), true);
         adele().delete(delivered.get(1));
         Map<String, DeltaPage.Change> round = new HashMap<>();
@@ -161,7 +174,7 @@ class GraphClientTest {
     @Test
     void mimeIsStreamedAsDelivered() {
         byte[] original = message("mime " + UUID.randomUUID(), ADELE);
-        String id = store().deliver(ADELE, original);
+        String id = deliver(original);
         ByteArrayOutputStream sink = new ByteArrayOutputStream();
         long n = adele().downloadMime(id, sink);
         assertThat(n).isEqualTo(original.length);
@@ -187,7 +200,7 @@ class GraphClientTest {
 
     @Test
     void markCategoriesMoveCopyAndDelete() {
-        String id = store().deliver(ADELE, message("ops " + UUID.randomUUID(), ADELE));
+        String id = deliver(message("ops " + UUID.randomUUID(), ADELE));
         assertThat(adele().markRead(id, true).isRead()).isTrue();
         assertThat(adele().setCategories(id, List.of("Red category")).categories())
                 .containsExactly("Red category");
@@ -221,7 +234,7 @@ class GraphClientTest {
         signIn.complete(start.pending(), params);
         TokenSource tokens = EntraTokens.delegated(app, scopes, vault, "adele", http);
         GraphClient me = protocol.delegated(tokens);
-        String id = store().deliver(ADELE, message("delegated", ADELE));
+        String id = deliver(message("delegated", ADELE));
         assertThat(me.message(id).subject()).isEqualTo("delegated");
         assertThat(me.mailbox()).isEmpty();
 
@@ -248,7 +261,7 @@ class GraphClientTest {
 
     @Test
     void throttlingIsObeyedAndNothingIsLost() {
-        String id = store().deliver(ADELE, message("throttled", ADELE));
+        String id = deliver(message("throttled", ADELE));
         emulator.graph().throttle().throttle(ADELE, 2, 1);
         assertThat(adele().message(id).subject()).isEqualTo("throttled");
 
@@ -272,7 +285,7 @@ class GraphClientTest {
                 .retryBudget(Duration.ZERO)
                 .build();
         GraphClient client = strict.appOnly(appTokens, ADELE);
-        String id = store().deliver(ADELE, message("concurrent", ADELE));
+        String id = deliver(message("concurrent", ADELE));
         emulator.graph().throttle().delay(200);
         try (ExecutorService pool = Executors.newFixedThreadPool(10)) {
             List<Future<MailMessage>> futures = new ArrayList<>();
@@ -369,7 +382,7 @@ class GraphClientTest {
                             now.plus(Duration.ofHours(1)));
             assertThat(s.clientState()).isEqualTo(secret);
 
-            String id = store().deliver(ADELE, message("notified", ADELE));
+            String id = deliver(message("notified", ADELE));
             GraphNotifications.Notification n = received.poll(10, TimeUnit.SECONDS);
             assertThat(n).isNotNull();
             assertThat(n.subscriptionId()).isEqualTo(s.id());

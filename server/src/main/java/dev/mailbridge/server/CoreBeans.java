@@ -1,6 +1,7 @@
 package dev.mailbridge.server;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.mailbridge.core.connect.EwsRetirement;
 import dev.mailbridge.core.connect.MailboxServices;
 import dev.mailbridge.core.store.Database;
 import dev.mailbridge.core.store.Stores;
@@ -54,5 +55,10 @@ class CoreBeans {
     @Bean
     MailboxServices mailboxServices(Stores stores, Clock clock, ServerSettings settings) {
         return new MailboxServices(stores, clock, HttpSettings.defaults(), settings.refreshEvery());
+    }
+
+    @Bean
+    EwsRetirement ewsRetirement(Clock clock) {
+        return new EwsRetirement(clock);
     }
 }

@@ -9,6 +9,7 @@ import dev.mailbridge.core.receive.AfterDelivery;
 import dev.mailbridge.core.receive.ReceivePipeline;
 import dev.mailbridge.core.store.NotFoundException;
 import dev.mailbridge.core.store.Stores;
+import dev.mailbridge.core.sync.GraphSwitch;
 import dev.mailbridge.core.sync.MailboxSync;
 import dev.mailbridge.core.sync.MailboxWatchers;
 import dev.mailbridge.core.sync.NotificationMode;
@@ -84,6 +85,7 @@ public class ReceiveScheduler {
 
     private final dev.mailbridge.core.events.MailboxEvents events;
     private final TokenKeeper tokens;
+    private final GraphSwitch graphSwitch;
 
     ReceiveScheduler(
             Stores stores,
@@ -108,6 +110,7 @@ public class ReceiveScheduler {
         this.afterDelivery = afterDelivery;
         this.requests = new SyncRequests(this::pass, syncConcurrency);
         this.watchers = new MailboxWatchers(stores, services.access(), requests, watchOptions, clock);
+        this.graphSwitch = new GraphSwitch(services, sync, afterDelivery, settings, clock);
         for (NotificationMode mode : NotificationMode.values()) {
             Gauge.builder(
                             "mailbridge.receive.watches",
@@ -343,6 +346,38 @@ public class ReceiveScheduler {
             log.debug("mailbox {}: {} new messages queued, {} failed", mailboxId, r.newMessages(), r.failed());
         }
         return r;
+    }
+
+    /** What "Switch to Graph" would find for the connection; changes nothing. */
+    public GraphSwitch.Check checkSwitchToGraph(UUID connectionId) {
+        return graphSwitch.check(connectionId);
+    }
+
+    /**
+     * Switches the connection from EWS to Microsoft Graph (see {@link GraphSwitch}) holding its mailboxes'
+     * sync locks, so that no pass runs in between; then its receiving mailboxes are watched over Graph.
+     *
+     * @throws dev.mailbridge.core.connect.ValidationException what stops the switch; nothing changed then
+     */
+    public GraphSwitch.Report switchToGraph(UUID connectionId, String actor) {
+        GraphSwitch.Report report = graphSwitch.switchToGraph(connectionId, pipeline, this::holding, actor);
+        worker.wake(); // the last EWS pass may have queued messages
+        for (GraphSwitch.MailboxSwitched m : report.mailboxes()) {
+            watchers.unwatch(m.mailboxId()); // its EWS subscription
+            receiveChanged(m.mailboxId());
+            requests.requestRoutine(m.mailboxId());
+        }
+        return report;
+    }
+
+    private <T> T holding(UUID mailboxId, java.util.function.Supplier<T> work) {
+        ReentrantLock lock = lock(mailboxId);
+        lock.lock();
+        try {
+            return work.get();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** The after-delivery pass of one mailbox; the caller holds its lock. Never throws. */

@@ -73,17 +73,21 @@ record ConnectionProfile(
 
     /** Delegated scopes: EWS.AccessAsUser.All, or Graph's mail permissions. */
     Set<String> delegatedScopes() {
-        return connection.transport() == Transport.EWS
-                ? Set.of(cloud.ewsDelegatedScope())
-                : Set.of(
-                        cloud.graphScope("Mail.ReadWrite"),
-                        cloud.graphScope("Mail.Send"),
-                        cloud.graphScope("User.Read"));
+        return connection.transport() == Transport.EWS ? Set.of(cloud.ewsDelegatedScope()) : graphDelegatedScopes();
+    }
+
+    /** Graph's delegated mail permissions, whatever the connection's transport (the switch checks them). */
+    Set<String> graphDelegatedScopes() {
+        return Set.of(cloud.graphScope("Mail.ReadWrite"), cloud.graphScope("Mail.Send"), cloud.graphScope("User.Read"));
     }
 
     /** The app-only resource scope ({@code .default}). */
     String appScope() {
         return connection.transport() == Transport.EWS ? cloud.ewsAppScope() : cloud.graphAppScope();
+    }
+
+    String graphAppScope() {
+        return cloud.graphAppScope();
     }
 
     /** The supplied EWS URL; Autodiscover is resolved by the caller. */

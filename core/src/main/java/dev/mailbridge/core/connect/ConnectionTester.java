@@ -5,6 +5,7 @@ import dev.mailbridge.core.model.HistoryEvent;
 import dev.mailbridge.core.model.HostMode;
 import dev.mailbridge.core.model.Mailbox;
 import dev.mailbridge.core.model.SignInMode;
+import dev.mailbridge.core.model.Transport;
 import dev.mailbridge.core.store.HistoryStore;
 import dev.mailbridge.core.store.Stores;
 import dev.mailbridge.ews.EwsClient;
@@ -14,6 +15,8 @@ import dev.mailbridge.ews.model.Folder;
 import dev.mailbridge.ews.model.ItemId;
 import dev.mailbridge.ews.ops.CreateItem;
 import dev.mailbridge.ews.ops.DeleteItem;
+import dev.mailbridge.graph.GraphException;
+import dev.mailbridge.graph.MailFolder;
 import dev.mailbridge.identity.failure.SignInFailure;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -64,6 +67,7 @@ public final class ConnectionTester {
 
     static final String SETTINGS = "Settings";
     static final String HOST = "EWS host";
+    static final String GRAPH_HOST = "Graph host";
     static final String TLS = "TLS";
     static final String TOKEN = "Sign-in";
     static final String ACCESS = "Mailbox access";
@@ -88,8 +92,9 @@ public final class ConnectionTester {
         Mailbox m = keeper.mailbox(mailboxId);
         Connection c = keeper.connection(m.connectionId());
         List<Step> steps = new ArrayList<>();
-        run(m, c, steps);
-        for (String name : List.of(SETTINGS, HOST, TLS, TOKEN, ACCESS, SEND)) {
+        boolean graph = c.transport() == Transport.GRAPH;
+        run(m, c, steps, graph);
+        for (String name : List.of(SETTINGS, graph ? GRAPH_HOST : HOST, TLS, TOKEN, ACCESS, SEND)) {
             if (steps.stream().noneMatch(s -> s.name().equals(name))) {
                 steps.add(Step.skipped(name, "Not run: an earlier step failed."));
             }
@@ -104,7 +109,7 @@ public final class ConnectionTester {
         return report;
     }
 
-    private void run(Mailbox m, Connection c, List<Step> steps) {
+    private void run(Mailbox m, Connection c, List<Step> steps, boolean graph) {
         // 1. Settings complete for the mode.
         List<String> missing = c.signInMode().oauth() ? connections.missingForSignIn(c) : basicMissing(c);
         if (!missing.isEmpty()) {
@@ -126,27 +131,49 @@ public final class ConnectionTester {
         steps.add(Step.passed(
                 SETTINGS, c.signInMode().label() + ", " + c.cloud().profile().displayName() + "."));
 
-        // 2. Host: the supplied URL resolves, or Autodiscover finds one.
+        // 2. Host: the supplied URL resolves, or Autodiscover finds one (Graph: the cloud's or the given root).
         URI url;
-        try {
-            url = access.ewsUrl(m, c);
-            InetAddress.getAllByName(url.getHost());
-            steps.add(Step.passed(
-                    HOST, (c.hostMode() == HostMode.AUTODISCOVER ? "Autodiscover found " : "Using ") + url + "."));
-        } catch (UnknownHostException e) {
-            steps.add(Step.failed(
-                    HOST,
-                    "The host name " + e.getMessage() + " does not resolve.",
-                    "Check the EWS URL's host name, and this server's DNS.",
-                    Optional.empty()));
-            return;
-        } catch (EwsException e) {
-            steps.add(Step.failed(HOST, e.plainMessage(), e.fix(), e.responseCode()));
-            return;
-        } catch (SignInFailure f) {
-            steps.add(Step.failed(HOST, f.plainMessage(), f.fix(), SignInFailures.code(f)));
-            return;
-        }
+        if (graph) {
+            if (!c.signInMode().oauth()) {
+                steps.add(Step.failed(
+                        GRAPH_HOST,
+                        "Microsoft Graph accepts only OAuth, and this connection signs in with Basic.",
+                        "Edit the connection: choose OAuth delegated or app-only, or the EWS transport.",
+                        Optional.empty()));
+                return;
+            }
+            url = access.graphRoot(c);
+            try {
+                InetAddress.getAllByName(url.getHost());
+                steps.add(Step.passed(GRAPH_HOST, "Using Microsoft Graph at " + url + "."));
+            } catch (UnknownHostException e) {
+                steps.add(Step.failed(
+                        GRAPH_HOST,
+                        "The host name " + e.getMessage() + " does not resolve.",
+                        "Check the Graph URL (leave it empty for the cloud's own), and this server's DNS.",
+                        Optional.empty()));
+                return;
+            }
+        } else
+            try {
+                url = access.ewsUrl(m, c);
+                InetAddress.getAllByName(url.getHost());
+                steps.add(Step.passed(
+                        HOST, (c.hostMode() == HostMode.AUTODISCOVER ? "Autodiscover found " : "Using ") + url + "."));
+            } catch (UnknownHostException e) {
+                steps.add(Step.failed(
+                        HOST,
+                        "The host name " + e.getMessage() + " does not resolve.",
+                        "Check the EWS URL's host name, and this server's DNS.",
+                        Optional.empty()));
+                return;
+            } catch (EwsException e) {
+                steps.add(Step.failed(HOST, e.plainMessage(), e.fix(), e.responseCode()));
+                return;
+            } catch (SignInFailure f) {
+                steps.add(Step.failed(HOST, f.plainMessage(), f.fix(), SignInFailures.code(f)));
+                return;
+            }
 
         // 3. TLS (and proxy): any HTTP answer means the certificate was trusted and the name matched.
         try {
@@ -186,7 +213,8 @@ public final class ConnectionTester {
         // 4. Token.
         if (c.signInMode().oauth()) {
             try {
-                var token = keeper.tokens(m).token();
+                var token =
+                        graph ? keeper.graphTokens(m).token() : keeper.tokens(m).token();
                 stores.mailboxes().markRefreshed(m.id(), Optional.of(token.expiresOn()));
                 steps.add(Step.passed(TOKEN, "Token obtained, valid until " + token.expiresOn() + "."));
             } catch (SignInFailure f) {
@@ -197,6 +225,11 @@ public final class ConnectionTester {
             }
         } else {
             steps.add(Step.passed(TOKEN, "Basic sign-in: the password is checked with the next step."));
+        }
+
+        if (graph) {
+            graphAccess(m, c, steps);
+            return;
         }
 
         // 5. Mailbox access: the inbox.
@@ -227,6 +260,50 @@ public final class ConnectionTester {
             steps.add(Step.passed(SEND, "Created a draft and deleted it again; nothing was sent."));
         } catch (EwsException e) {
             steps.add(Step.failed(SEND, e.plainMessage(), e.fix(), e.responseCode()));
+        }
+    }
+
+    /** Steps 5 and 6 over Graph: the inbox opened, and the token's permissions (nothing is written or sent). */
+    private void graphAccess(Mailbox m, Connection c, List<Step> steps) {
+        try {
+            MailFolder inbox = access.graph(m, c).folder("inbox");
+            steps.add(Step.passed(
+                    ACCESS,
+                    "Opened the inbox of " + m.address() + " over Microsoft Graph (" + inbox.totalItemCount()
+                            + " messages, " + inbox.unreadItemCount() + " unread)."));
+        } catch (GraphException e) {
+            steps.add(Step.failed(ACCESS, e.getMessage(), e.fix(), Optional.ofNullable(e.code())));
+            return;
+        } catch (SignInFailure f) {
+            steps.add(Step.failed(ACCESS, f.plainMessage(), f.fix(), SignInFailures.code(f)));
+            return;
+        }
+        try {
+            GraphPermissions.Check check = new GraphPermissions(keeper).check(m);
+            if (check.exchangeRbac()) {
+                steps.add(Step.passed(
+                        SEND,
+                        "The token carries no Mail permission, so Exchange's RBAC for Applications grants them: the "
+                                + "inbox opened, so reading works; sending is proven by the first message sent."));
+            } else if (check.ok()) {
+                steps.add(Step.passed(
+                        SEND,
+                        "The app holds " + String.join(" and ", GraphPermissions.REQUIRED) + "; nothing was sent."));
+            } else {
+                steps.add(Step.failed(
+                        SEND,
+                        "The app lacks the Microsoft Graph permission " + String.join(" and ", check.missing()) + ".",
+                        check.fix(),
+                        Optional.empty()));
+            }
+        } catch (SignInFailure f) {
+            steps.add(Step.failed(SEND, f.plainMessage(), f.fix(), SignInFailures.code(f)));
+        } catch (IllegalStateException e) {
+            steps.add(Step.failed(
+                    SEND,
+                    e.getMessage(),
+                    "Run the test again; if it persists, report it with the log.",
+                    Optional.empty()));
         }
     }
 

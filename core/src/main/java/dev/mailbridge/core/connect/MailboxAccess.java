@@ -3,6 +3,7 @@ package dev.mailbridge.core.connect;
 import dev.mailbridge.core.model.Connection;
 import dev.mailbridge.core.model.HostMode;
 import dev.mailbridge.core.model.Mailbox;
+import dev.mailbridge.core.model.Transport;
 import dev.mailbridge.ews.EwsClient;
 import dev.mailbridge.ews.EwsProtocol;
 import dev.mailbridge.ews.SignIn;
@@ -98,23 +99,39 @@ public final class MailboxAccess {
         return protocol.client(signIn(m, c));
     }
 
-    /** A Microsoft Graph client acting for the mailbox (OAuth connections only). */
+    /** How the mailbox's connection reaches it. */
+    public Transport transport(UUID mailboxId) {
+        return keeper.connection(keeper.mailbox(mailboxId).connectionId()).transport();
+    }
+
+    /**
+     * A Microsoft Graph client acting for the mailbox (OAuth connections only), also while the connection is
+     * still on EWS (the switch to Graph uses it to check and prepare).
+     */
     public GraphClient graph(UUID mailboxId) {
         Mailbox m = keeper.mailbox(mailboxId);
         return graph(m, keeper.connection(m.connectionId()));
     }
 
+    /** The connection's Graph service root: its own, else its cloud's ({@code https://graph.microsoft.com/v1.0}). */
+    public URI graphRoot(Connection c) {
+        ConnectionProfile p = keeper.profile(c);
+        return p.graphUrl()
+                .map(u -> URI.create(u.replaceAll("/+$", "")))
+                .orElseGet(() -> URI.create(p.cloud().graphRoot().toString().replaceAll("/+$", "") + "/v1.0"));
+    }
+
     GraphClient graph(Mailbox m, Connection c) {
         GraphProtocol protocol = graphProtocols.computeIfAbsent(c.id() + "/" + c.settingsGeneration(), k -> {
             ConnectionProfile p = keeper.profile(c);
-            GraphProtocol.Builder b = p.graphUrl()
-                    .map(u -> GraphProtocol.builder(URI.create(u.replaceAll("/+$", ""))))
-                    .orElseGet(() -> GraphProtocol.builder(p.cloud()));
-            return b.httpSettings(p.http()).userAgent(USER_AGENT).build();
+            return GraphProtocol.builder(graphRoot(c))
+                    .httpSettings(p.http())
+                    .userAgent(USER_AGENT)
+                    .build();
         });
         return switch (c.signInMode()) {
-            case OAUTH_DELEGATED -> protocol.delegated(keeper.tokens(m));
-            case OAUTH_APP_ONLY -> protocol.appOnly(keeper.appTokens(c), m.address());
+            case OAUTH_DELEGATED -> protocol.delegated(keeper.graphTokens(m));
+            case OAUTH_APP_ONLY -> protocol.appOnly(keeper.graphTokens(m), m.address());
             case BASIC, BASIC_IMPERSONATED ->
                 throw ValidationException.of(
                         "signInMode",

@@ -3,11 +3,15 @@ package dev.mailbridge.core.connect;
 import dev.mailbridge.core.model.FolderMapping;
 import dev.mailbridge.core.model.FolderRole;
 import dev.mailbridge.core.model.Mailbox;
+import dev.mailbridge.core.model.Transport;
 import dev.mailbridge.core.store.Stores;
 import dev.mailbridge.ews.EwsClient;
+import dev.mailbridge.ews.model.BaseShape;
 import dev.mailbridge.ews.model.DistinguishedFolder;
 import dev.mailbridge.ews.model.Folder;
 import dev.mailbridge.ews.ops.FindFolder;
+import dev.mailbridge.graph.GraphClient;
+import dev.mailbridge.graph.MailFolder;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -19,6 +23,9 @@ public final class MailboxFolders {
     /** A mail folder with its path from the top of the mailbox ("Inbox/Orders"). */
     public record MailboxFolder(String id, String name, String path, int totalCount, int unreadCount) {}
 
+    /** Enough for any real mailbox; keeps a pathological tree from listing forever. */
+    private static final int MAX_FOLDERS = 10_000;
+
     private final Stores stores;
     private final MailboxAccess access;
 
@@ -29,10 +36,20 @@ public final class MailboxFolders {
 
     /** Every mail folder under the mailbox's root, in tree order. */
     public List<MailboxFolder> list(UUID mailboxId) {
+        if (access.transport(mailboxId) == Transport.GRAPH) {
+            return listOverGraph(mailboxId);
+        }
         EwsClient ews = access.ews(mailboxId);
         Folder root = ews.folder(DistinguishedFolder.MSGFOLDERROOT.ref());
         List<Folder> all = new ArrayList<>();
-        FindFolder request = FindFolder.of(DistinguishedFolder.MSGFOLDERROOT.ref(), true);
+        // the default shape has no ParentFolderId, and the paths need it
+        FindFolder request = new FindFolder(
+                DistinguishedFolder.MSGFOLDERROOT.ref(),
+                true,
+                BaseShape.DEFAULT,
+                List.of("folder:ParentFolderId"),
+                0,
+                1000);
         FindFolder.Page page;
         do {
             page = ews.execute(request);
@@ -46,6 +63,29 @@ public final class MailboxFolders {
             if (f.isMailFolder()) {
                 out.add(new MailboxFolder(
                         f.id().id(), f.displayName(), path(f, byId, root), f.totalCount(), f.unreadCount()));
+            }
+        }
+        out.sort(java.util.Comparator.comparing(MailboxFolder::path, String.CASE_INSENSITIVE_ORDER));
+        return out;
+    }
+
+    /**
+     * Every mail folder over Microsoft Graph, whatever the connection's transport (the switch to Graph maps
+     * folders by path with it): the top-level folders, then each folder's children, breadth first (Graph has
+     * no deep FindFolder).
+     */
+    public List<MailboxFolder> listOverGraph(UUID mailboxId) {
+        GraphClient graph = access.graph(mailboxId);
+        List<MailboxFolder> out = new ArrayList<>();
+        java.util.ArrayDeque<Map.Entry<String, MailFolder>> todo = new java.util.ArrayDeque<>();
+        graph.folders().forEach(f -> todo.add(Map.entry("", f)));
+        while (!todo.isEmpty() && out.size() < MAX_FOLDERS) {
+            var next = todo.poll();
+            MailFolder f = next.getValue();
+            String path = next.getKey().isEmpty() ? f.displayName() : next.getKey() + "/" + f.displayName();
+            out.add(new MailboxFolder(f.id(), f.displayName(), path, f.totalItemCount(), f.unreadItemCount()));
+            if (f.childFolderCount() > 0 && path.chars().filter(c -> c == '/').count() < 31) {
+                graph.childFolders(f.id()).forEach(c -> todo.add(Map.entry(path, c)));
             }
         }
         out.sort(java.util.Comparator.comparing(MailboxFolder::path, String.CASE_INSENSITIVE_ORDER));

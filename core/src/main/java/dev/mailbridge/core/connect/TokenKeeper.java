@@ -5,6 +5,7 @@ import dev.mailbridge.core.model.HistoryEvent;
 import dev.mailbridge.core.model.Mailbox;
 import dev.mailbridge.core.model.MailboxStatus;
 import dev.mailbridge.core.model.SignInMode;
+import dev.mailbridge.core.model.Transport;
 import dev.mailbridge.core.store.HistoryStore;
 import dev.mailbridge.core.store.NotFoundException;
 import dev.mailbridge.core.store.Stores;
@@ -97,6 +98,50 @@ public final class TokenKeeper {
             ConnectionProfile p = profile(c);
             return EntraTokens.appOnly(
                     p.app(), p.appScope(), p.http(), clock, CachingTokenSource.DEFAULT_REFRESH_MARGIN);
+        });
+    }
+
+    /**
+     * Graph tokens for the mailbox, whatever the connection's transport: its own tokens on a Graph connection;
+     * on an EWS one, Graph-scoped tokens from the same app (app-only) or the same refresh token (delegated:
+     * Entra's refresh tokens serve every resource the app was granted), so the switch to Graph can check the
+     * permissions before anything changes.
+     */
+    public TokenSource graphTokens(Mailbox m) {
+        Connection c = connection(m.connectionId());
+        if (c.transport() == Transport.GRAPH) {
+            return tokens(m);
+        }
+        if (c.signInMode() == SignInMode.OAUTH_APP_ONLY) {
+            return graphAppTokens(c);
+        }
+        if (c.signInMode() != SignInMode.OAUTH_DELEGATED) {
+            throw ValidationException.of(
+                    "signInMode",
+                    "Microsoft Graph accepts only OAuth: switch the connection to OAuth delegated or app-only.");
+        }
+        return sources.computeIfAbsent(key(c, "graph/" + m.id()), k -> {
+            ConnectionProfile p = profile(c);
+            return EntraTokens.delegated(
+                    p.app(),
+                    p.graphDelegatedScopes(),
+                    stores.mailboxes().refreshTokens(),
+                    m.id().toString(),
+                    p.http(),
+                    clock,
+                    CachingTokenSource.DEFAULT_REFRESH_MARGIN);
+        });
+    }
+
+    /** The app's Graph tokens (app-only), whatever the connection's transport. */
+    public TokenSource graphAppTokens(Connection c) {
+        if (c.transport() == Transport.GRAPH) {
+            return appTokens(c);
+        }
+        return sources.computeIfAbsent(key(c, "graph/app"), k -> {
+            ConnectionProfile p = profile(c);
+            return EntraTokens.appOnly(
+                    p.app(), p.graphAppScope(), p.http(), clock, CachingTokenSource.DEFAULT_REFRESH_MARGIN);
         });
     }
 

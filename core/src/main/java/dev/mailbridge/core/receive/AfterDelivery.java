@@ -3,6 +3,7 @@ package dev.mailbridge.core.receive;
 import dev.mailbridge.core.connect.MailboxAccess;
 import dev.mailbridge.core.model.FolderMapping;
 import dev.mailbridge.core.model.FolderRole;
+import dev.mailbridge.core.model.Transport;
 import dev.mailbridge.core.store.Jdbc;
 import dev.mailbridge.core.store.Stores;
 import dev.mailbridge.core.sync.AfterDeliveryAction;
@@ -15,6 +16,9 @@ import dev.mailbridge.ews.model.ItemId;
 import dev.mailbridge.ews.ops.DeleteItem;
 import dev.mailbridge.ews.ops.MoveItem;
 import dev.mailbridge.ews.ops.UpdateItem;
+import dev.mailbridge.graph.GraphClient;
+import dev.mailbridge.graph.GraphException;
+import dev.mailbridge.graph.GraphNotFoundException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -174,7 +178,9 @@ public final class AfterDelivery {
         List<FolderMapping> folders = stores.mailboxes().folders(mailboxId);
         Optional<String> processed = mapped(folders, FolderRole.PROCESSED);
         Optional<String> failedFolder = mapped(folders, FolderRole.FAILED);
+        boolean graph = access.transport(mailboxId) == Transport.GRAPH;
         EwsClient ews = null;
+        GraphClient graphClient = null;
         int done = 0;
         int failed = 0;
         int retrying = 0;
@@ -203,12 +209,47 @@ public final class AfterDelivery {
                 continue;
             }
             try {
-                if (ews == null) {
-                    ews = access.ews(mailboxId);
+                if (graph) {
+                    if (graphClient == null) {
+                        graphClient = access.graph(mailboxId);
+                    }
+                    apply(graphClient, action, r.itemId(), processed, failedFolder);
+                } else {
+                    if (ews == null) {
+                        ews = access.ews(mailboxId);
+                    }
+                    apply(ews, action, ItemId.of(r.itemId()), processed, failedFolder);
                 }
-                apply(ews, action, ItemId.of(r.itemId()), processed, failedFolder);
                 finish(mailboxId, r, State.DONE, action, null, null);
                 done++;
+            } catch (GraphNotFoundException e) {
+                // Graph's 404 does not say whether the message or the destination folder is missing
+                Optional<String> dest = action.equals(MOVE_TO_FAILED)
+                        ? failedFolder
+                        : action.equals("MOVE_TO_PROCESSED") ? processed : Optional.empty();
+                if (dest.isPresent() && folderGone(graphClient, dest.get())) {
+                    finish(
+                            mailboxId,
+                            r,
+                            State.FAILED,
+                            action,
+                            e.code(),
+                            "The folder mapped to " + (action.equals(MOVE_TO_FAILED) ? "Failed" : "Processed")
+                                    + " no longer exists in the mailbox; map another folder.");
+                    failed++;
+                } else {
+                    finish(mailboxId, r, State.DONE, action, e.code(), "the message is already gone");
+                    done++;
+                }
+            } catch (GraphException e) {
+                if (lastsForThisMessage(e)) {
+                    finish(mailboxId, r, State.FAILED, action, e.code(), text(e));
+                    failed++;
+                } else {
+                    // throttling, a server error, a refused token: try again on the next pass
+                    retrying += retry(mailboxId, r, action, e.code(), text(e));
+                    failed += r.attempts() + 1 >= MAX_ATTEMPTS ? 1 : 0;
+                }
             } catch (EwsResponseException e) {
                 String code = e.responseCode().orElse("");
                 if ("ErrorItemNotFound".equals(code)) {
@@ -248,6 +289,33 @@ public final class AfterDelivery {
                         .single();
             default -> throw new IllegalStateException("unknown after-delivery action " + action);
         }
+    }
+
+    /** The Graph twin of {@link #apply(EwsClient, String, ItemId, Optional, Optional)}; DELETE moves to Deleted Items. */
+    private static void apply(
+            GraphClient graph, String action, String id, Optional<String> processed, Optional<String> failedFolder) {
+        switch (action) {
+            case "MARK_READ" -> graph.markRead(id, true);
+            case "MOVE_TO_PROCESSED" -> graph.move(id, processed.orElseThrow());
+            case "DELETE" -> graph.delete(id);
+            case MOVE_TO_FAILED -> graph.move(id, failedFolder.orElseThrow());
+            default -> throw new IllegalStateException("unknown after-delivery action " + action);
+        }
+    }
+
+    private static boolean folderGone(GraphClient graph, String folderId) {
+        try {
+            graph.folder(folderId);
+            return false;
+        } catch (GraphNotFoundException e) {
+            return true;
+        }
+    }
+
+    /** A 4xx about this message (bad folder id, invalid request) that retrying will not change. */
+    private static boolean lastsForThisMessage(GraphException e) {
+        int s = e.httpStatus();
+        return !e.retryable() && s >= 400 && s < 500 && s != 401 && s != 403 && s != 408 && s != 429;
     }
 
     private void finish(UUID mailboxId, Ready r, State state, String action, String code, String error) {
@@ -294,7 +362,9 @@ public final class AfterDelivery {
     private static String text(RuntimeException e) {
         String t = e instanceof EwsException x
                 ? x.messageText().orElse(x.plainMessage())
-                : (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+                : e instanceof GraphException g
+                        ? g.graphMessage()
+                        : (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         return t.length() <= 2000 ? t : t.substring(0, 2000);
     }
 }

@@ -12,6 +12,7 @@ import dev.mailbridge.core.deliver.Outbox;
 import dev.mailbridge.core.deliver.OutboxEvent;
 import dev.mailbridge.core.message.ReceivedMessage;
 import dev.mailbridge.core.model.Mailbox;
+import dev.mailbridge.core.model.Transport;
 import dev.mailbridge.core.store.NotFoundException;
 import dev.mailbridge.ews.ops.CreateItem;
 import jakarta.activation.DataHandler;
@@ -58,6 +59,9 @@ import org.slf4j.LoggerFactory;
 public final class MailSender {
     private static final Logger log = LoggerFactory.getLogger(MailSender.class);
     private static final ObjectMapper JSON = JsonMapper.builder().build();
+
+    /** Graph's limit for one request: sendMail with MIME carries the message base64-encoded in the body. */
+    private static final long GRAPH_MAX_REQUEST = 4L * 1024 * 1024;
 
     /**
      * Limits.
@@ -165,12 +169,24 @@ public final class MailSender {
     }
 
     private SendResult deliver(Mailbox mailbox, String sendId, String messageId, byte[] mime, ObjectNode summary) {
+        boolean graph = services.access().transport(mailbox.id()) == Transport.GRAPH;
+        if (graph && (mime.length + 2L) / 3 * 4 > GRAPH_MAX_REQUEST) {
+            throw ValidationException.of(
+                    "mime",
+                    "Microsoft Graph takes at most 4 MB per sendMail request, and this message is "
+                            + (mime.length / 1024) + " KB before base64 (about 3 MB is the most that fits): "
+                            + "make its attachments smaller or send it as a link.");
+        }
         Instant slot = limiter.acquire(mailbox.id());
         try {
-            services.access()
-                    .ews(mailbox.id())
-                    .execute(CreateItem.sendMime(() -> new ByteArrayInputStream(mime)))
-                    .single();
+            if (graph) {
+                services.access().graph(mailbox.id()).sendMime(() -> new ByteArrayInputStream(mime));
+            } else {
+                services.access()
+                        .ews(mailbox.id())
+                        .execute(CreateItem.sendMime(() -> new ByteArrayInputStream(mime)))
+                        .single();
+            }
         } catch (RuntimeException e) {
             limiter.release(mailbox.id(), slot);
             throw e;

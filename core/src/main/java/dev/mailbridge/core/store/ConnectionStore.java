@@ -154,6 +154,20 @@ public final class ConnectionStore {
         return "connection/" + id + "/" + column;
     }
 
+    /**
+     * Moves the connection to another transport keeping its settings generation: the same app registration
+     * and the same grants (a refresh token serves Graph as well as EWS), so nobody has to authorize again.
+     * Only the switch to Graph calls this, after checking the Graph permissions.
+     */
+    public boolean switchTransport(UUID id, Transport transport) {
+        return jdbc.update(
+                        "UPDATE connection SET transport=?, updated_at=? WHERE id=?",
+                        transport.name(),
+                        clock.instant(),
+                        id)
+                > 0;
+    }
+
     public Optional<Connection> get(UUID id) {
         return jdbc.one("SELECT " + COLUMNS + " FROM connection WHERE id=?", ConnectionStore::map, id);
     }

@@ -20,6 +20,7 @@ import dev.mailbridge.ews.ops.ItemSync;
 import dev.mailbridge.graph.DeltaPage;
 import dev.mailbridge.graph.GraphClient;
 import dev.mailbridge.graph.GraphException;
+import dev.mailbridge.graph.GraphIds;
 import dev.mailbridge.graph.GraphNotFoundException;
 import dev.mailbridge.graph.GraphResyncRequiredException;
 import dev.mailbridge.graph.MailMessage;
@@ -51,9 +52,9 @@ import java.util.UUID;
  * <p>Over Microsoft Graph the same pass runs on {@code messages/delta}: the nextLink of each page is saved
  * with the page (a crash resumes there), the deltaLink ends the round, and a 410 starts the round again.
  * Graph's states are kept apart from EWS's ({@code graph:} before the folder key). After a switch from EWS
- * ({@link #markSwitched}) the first Graph round records what is already there and hands on only what
- * arrived after the last EWS pass and was not handed on by it (same Message-ID), since EWS and Graph ids of
- * one message differ.
+ * ({@link #markSwitched}) the first Graph round records what is already there and hands on only what EWS
+ * did not receive: not under the EWS form of its id ({@link GraphIds}), not received before the last EWS
+ * pass began, and not with a Message-ID handed on since (the last two hold should the ids not match).
  */
 public final class MailboxSync {
     /**
@@ -229,6 +230,7 @@ public final class MailboxSync {
         int failedTotal = 0;
         int pages = 0;
         boolean restarted = false;
+        List<String> seenOverEws = new ArrayList<>();
         try {
             GraphClient graph = access.graph(m.id());
             while (true) {
@@ -253,6 +255,12 @@ public final class MailboxSync {
                         }
                         continue;
                     }
+                    if (switchedAt != null && syncs.alreadyReceived(m.id(), GraphIds.toEwsId(c.id()))) {
+                        // received over EWS under the EWS form of the same id: recorded under Graph's too
+                        already++;
+                        seenOverEws.add(c.id());
+                        continue;
+                    }
                     fresh.add(c.message());
                     if (deliverAll || (switchedAt != null && arrivedSince(c.message(), switchedAt, handedOnByEws))) {
                         deliver.add(c.message());
@@ -260,6 +268,8 @@ public final class MailboxSync {
                 }
                 Map<String, GraphException> refused = new LinkedHashMap<>();
                 Map<String, Path> downloaded = graphDownload(graph, deliver, refused);
+                List<String> ewsSeen = List.copyOf(seenOverEws);
+                seenOverEws.clear();
                 String state = page.last() ? page.deltaLink() : page.nextLink();
                 if (state == null) {
                     throw new GraphException(
@@ -302,6 +312,9 @@ public final class MailboxSync {
                             } catch (Exception e) {
                                 throw new IllegalStateException(e);
                             }
+                            syncs.markReceived(m.id(), key);
+                        }
+                        for (String key : ewsSeen) {
                             syncs.markReceived(m.id(), key);
                         }
                         syncs.saveState(m.id(), stateKey, state, handed);

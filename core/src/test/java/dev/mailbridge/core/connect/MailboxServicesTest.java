@@ -509,4 +509,46 @@ class MailboxServicesTest {
                                 .contains("name", "ewsUrl", "tenantId", "clientId", "clientSecret", "proxyPort"));
         assertThat(stores.connections().list(org)).isEmpty();
     }
+
+    @Test
+    void overGraphDelegatedAndAppOnlyTestGreenAndAMissingPermissionIsNamed() throws Exception {
+        String graph = emulator.graphUrl(dev.mailbridge.emulator.Cloud.GLOBAL).toString();
+        Mailbox delegated = delegatedMailbox(oauth("Graph delegated", SignInMode.OAUTH_DELEGATED)
+                .transport(dev.mailbridge.core.model.Transport.GRAPH)
+                .graphUrl(graph)
+                .build());
+        authorize(delegated);
+        TestReport d = services.tester().test(delegated.id(), "test");
+        assertAllPassed(d);
+        assertThat(d.steps()).extracting(ConnectionTester.Step::name).contains("Graph host");
+        assertThat(d.steps().get(4).message()).contains("over Microsoft Graph");
+
+        Mailbox app = delegatedMailbox(oauth("Graph app", SignInMode.OAUTH_APP_ONLY)
+                .transport(dev.mailbridge.core.model.Transport.GRAPH)
+                .graphUrl(graph)
+                .build());
+        assertAllPassed(services.tester().test(app.id(), "test"));
+
+        String readOnly = UUID.randomUUID().toString();
+        var spec = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+                .objectNode()
+                .put("clientId", readOnly)
+                .put("clientSecret", "Rdo8Q~read.only.app.secret.value")
+                .put("adminConsented", true);
+        spec.putArray("application").add("https://graph.microsoft.com/Mail.Read");
+        emulator.entra().directory().createApp("contoso.onmicrosoft.com", spec);
+        Mailbox reader = delegatedMailbox(oauth("Reader", SignInMode.OAUTH_APP_ONLY)
+                .transport(dev.mailbridge.core.model.Transport.GRAPH)
+                .graphUrl(graph)
+                .clientId(readOnly)
+                .clientSecret(Secret.of("Rdo8Q~read.only.app.secret.value"))
+                .build());
+        TestReport r = services.tester().test(reader.id(), "test");
+        assertThat(r.passed()).isFalse();
+        ConnectionTester.Step send = r.steps().getLast();
+        assertThat(send.name()).isEqualTo("Send permission");
+        assertThat(send.status()).isEqualTo(StepStatus.FAILED);
+        assertThat(send.message()).contains("Mail.ReadWrite and Mail.Send");
+        assertThat(send.fix().orElseThrow()).contains("Application permissions").contains("Grant admin consent");
+    }
 }

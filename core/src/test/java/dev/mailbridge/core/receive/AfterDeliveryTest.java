@@ -3,6 +3,7 @@ package dev.mailbridge.core.receive;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.mailbridge.core.connect.ContosoApp;
 import dev.mailbridge.core.connect.MailboxServices;
 import dev.mailbridge.core.connect.NorthwindService;
 import dev.mailbridge.core.deliver.Backoff;
@@ -16,6 +17,7 @@ import dev.mailbridge.core.message.MimeParser;
 import dev.mailbridge.core.model.FolderMapping;
 import dev.mailbridge.core.model.FolderRole;
 import dev.mailbridge.core.model.Mailbox;
+import dev.mailbridge.core.model.Transport;
 import dev.mailbridge.core.rules.RuleSet;
 import dev.mailbridge.core.store.Stores;
 import dev.mailbridge.core.store.TestDatabases;
@@ -27,11 +29,11 @@ import dev.mailbridge.core.vault.Vault;
 import dev.mailbridge.emulator.Emulator;
 import dev.mailbridge.emulator.junit.EmulatorExtension;
 import dev.mailbridge.ews.model.DistinguishedFolder;
-import dev.mailbridge.ews.model.Folder;
-import dev.mailbridge.ews.model.Item;
 import dev.mailbridge.ews.model.ItemId;
 import dev.mailbridge.ews.ops.CreateFolder;
 import dev.mailbridge.ews.ops.DeleteItem;
+import dev.mailbridge.graph.DeltaPage;
+import dev.mailbridge.graph.GraphClient;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -45,15 +47,23 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The action on the original after delivery, against the emulator and a real webhook receiver: mark
  * read, move to the mapped processed folder, delete to Deleted Items, a dead event moved to the mapped
- * failed folder, nothing before the receiver acknowledged, each action applied once.
+ * failed folder, nothing before the receiver acknowledged, each action applied once; on both transports
+ * (EWS on the Exchange Server tenant, Graph on the Exchange Online tenant).
  */
+@ParameterizedClass
+@EnumSource(Transport.class)
 class AfterDeliveryTest {
+    @Parameter
+    Transport transport;
+
     @RegisterExtension
     static final EmulatorExtension EMULATOR = EmulatorExtension.withDefaults();
 
@@ -83,12 +93,18 @@ class AfterDeliveryTest {
 
     private void setUp(TestDatabases.Kind kind) throws Exception {
         emulator = EMULATOR.emulator();
-        address = "after." + UUID.randomUUID().toString().substring(0, 8) + "@northwind.local";
-        emulator.exchange().mailboxes().createMailbox(address, "After", "0b1e0b1e-0000-4000-8000-000000000001");
         stores = new Stores(TestDatabases.open(kind), new Vault(KeyRing.of(KeyRing.newKey())), emulator.clock());
         services = new MailboxServices(
                 stores, emulator.clock(), dev.mailbridge.identity.http.HttpSettings.defaults(), Duration.ofDays(7));
-        UUID conn = NorthwindService.connection(services, emulator);
+        UUID conn;
+        if (transport == Transport.GRAPH) {
+            address = ContosoApp.newMailbox(emulator, "after");
+            conn = ContosoApp.connection(services, emulator, Transport.GRAPH);
+        } else {
+            address = "after." + UUID.randomUUID().toString().substring(0, 8) + "@northwind.local";
+            emulator.exchange().mailboxes().createMailbox(address, "After", "0b1e0b1e-0000-4000-8000-000000000001");
+            conn = NorthwindService.connection(services, emulator);
+        }
         mailbox = services.connections().addMailbox(conn, address, Optional.empty(), "test");
 
         HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -125,7 +141,7 @@ class AfterDeliveryTest {
     }
 
     @ParameterizedTest
-    @EnumSource(TestDatabases.Kind.class)
+    @org.junit.jupiter.params.provider.EnumSource(TestDatabases.Kind.class)
     void markReadAfterDeliveryOnceAndAGoneItemCountsAsDone(TestDatabases.Kind kind) throws Exception {
         setUp(kind);
         settings.put(mailbox.id(), true, false, AfterDeliveryAction.MARK_READ);
@@ -134,27 +150,24 @@ class AfterDeliveryTest {
         assertThat(sync.syncOnce(mailbox.id(), pipeline, false).newMessages()).isEqualTo(2);
         awaitState(kept, OutboxState.DELIVERED);
         awaitState(gone, OutboxState.DELIVERED);
-        services.access()
-                .ews(mailbox.id())
-                .execute(DeleteItem.hard(ItemId.of(gone)))
-                .single();
+        hardDelete(gone, "Order 1002");
 
         assertThat(after.run(mailbox.id())).isEqualTo(new AfterDelivery.Result(2, 0, 0));
 
-        assertThat(item("inbox", "Order 1001").isRead()).isTrue();
+        assertThat(isRead("inbox", "Order 1001")).isTrue();
         AfterDelivery.Outcome o = after.outcome(mailbox.id(), key(kept)).orElseThrow();
         assertThat(o.state()).isEqualTo(AfterDelivery.State.DONE);
         assertThat(o.action()).contains("MARK_READ");
         assertThat(o.attempts()).isEqualTo(1);
         AfterDelivery.Outcome g = after.outcome(mailbox.id(), key(gone)).orElseThrow();
         assertThat(g.state()).isEqualTo(AfterDelivery.State.DONE);
-        assertThat(g.lastCode()).contains("ErrorItemNotFound");
+        assertThat(g.lastCode()).contains("ErrorItemNotFound"); // Graph's 404 code too
         // once: a second pass has nothing to do
         assertThat(after.run(mailbox.id())).isEqualTo(AfterDelivery.Result.NOTHING);
     }
 
     @ParameterizedTest
-    @EnumSource(TestDatabases.Kind.class)
+    @org.junit.jupiter.params.provider.EnumSource(TestDatabases.Kind.class)
     void moveToTheMappedProcessedFolder(TestDatabases.Kind kind) throws Exception {
         setUp(kind);
         mapFolder(FolderRole.PROCESSED, "Processed " + kind);
@@ -201,17 +214,17 @@ class AfterDeliveryTest {
 
         assertThat(emulator.exchange().store().subjects(address, "inbox")).isEmpty();
         assertThat(emulator.exchange().store().subjects(address, "Failed")).containsExactly("Nobody wants me");
-        assertThat(item("Failed", "Nobody wants me").isRead()).isFalse();
+        assertThat(isRead("Failed", "Nobody wants me")).isFalse();
         assertThat(after.outcome(mailbox.id(), key(id)).orElseThrow().action()).contains("MOVE_TO_FAILED");
     }
 
     @ParameterizedTest
-    @EnumSource(TestDatabases.Kind.class)
+    @org.junit.jupiter.params.provider.EnumSource(TestDatabases.Kind.class)
     void aMessageThatCannotBeParsedIsReportedAndMovedToTheFailedFolder(TestDatabases.Kind kind) throws Exception {
         setUp(kind);
         mapFolder(FolderRole.FAILED, "Failed");
         settings.put(mailbox.id(), true, false, AfterDeliveryAction.MARK_READ);
-        String bad = emulator.exchange()
+        String bad = id(emulator.exchange()
                 .store()
                 .deliver(
                         address,
@@ -219,7 +232,7 @@ class AfterDeliveryTest {
                                         + "Content-Type: multipart/mixed; boundary=zz\r\n\r\n--zz\r\n"
                                         + "Content-Type: image/png\r\nContent-Transfer-Encoding: base64\r\n\r\n"
                                         + "iVBO=R*w0K=\r\n--zz--\r\n")
-                                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                                .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         String good = deliver("Fine");
 
         // The broken message does not hold up the page: the good one is queued, the broken one reported.
@@ -253,7 +266,7 @@ class AfterDeliveryTest {
         assertThat(after.run(mailbox.id()).done()).isEqualTo(2);
         assertThat(emulator.exchange().store().subjects(address, "Failed")).containsExactly("Broken picture");
         assertThat(emulator.exchange().store().subjects(address, "inbox")).containsExactly("Fine");
-        assertThat(item("inbox", "Fine").isRead()).isTrue();
+        assertThat(isRead("inbox", "Fine")).isTrue();
         assertThat(after.outcome(mailbox.id(), failedKey).orElseThrow().action())
                 .contains("MOVE_TO_FAILED");
     }
@@ -284,7 +297,7 @@ class AfterDeliveryTest {
 
         assertThat(after.run(mailbox.id())).isEqualTo(AfterDelivery.Result.NOTHING);
         assertThat(emulator.exchange().store().subjects(address, "inbox")).containsExactly("Not yet");
-        assertThat(item("inbox", "Not yet").isRead()).isFalse();
+        assertThat(isRead("inbox", "Not yet")).isFalse();
         assertThat(after.outcome(mailbox.id(), key(id)).orElseThrow().state()).isEqualTo(AfterDelivery.State.PENDING);
 
         answer.set(204);
@@ -305,7 +318,7 @@ class AfterDeliveryTest {
 
         assertThat(after.run(mailbox.id()).done()).isEqualTo(1);
 
-        assertThat(item("inbox", "Untouched").isRead()).isFalse();
+        assertThat(isRead("inbox", "Untouched")).isFalse();
         AfterDelivery.Outcome o = after.outcome(mailbox.id(), key(id)).orElseThrow();
         assertThat(o.action()).contains("NONE");
         assertThat(o.attempts()).isZero();
@@ -318,7 +331,12 @@ class AfterDeliveryTest {
         String id = deliver("Try again");
         sync.syncOnce(mailbox.id(), pipeline, false);
         awaitState(id, OutboxState.DELIVERED);
-        emulator.exchange().store().mailbox(address).ewsEnabled(false);
+        if (transport == Transport.GRAPH) {
+            // throttled for longer than a call's retry budget (60 s): a transient failure, tried again next pass
+            emulator.graph().throttle().throttle(address, 1, 61);
+        } else {
+            emulator.exchange().store().mailbox(address).ewsEnabled(false);
+        }
 
         assertThat(after.run(mailbox.id())).isEqualTo(new AfterDelivery.Result(0, 0, 1));
         AfterDelivery.Outcome o = after.outcome(mailbox.id(), key(id)).orElseThrow();
@@ -327,8 +345,10 @@ class AfterDeliveryTest {
         assertThat(o.lastError()).isPresent();
 
         emulator.exchange().store().mailbox(address).ewsEnabled(null);
+        emulator.graph().throttle().reset();
+        services.access().forget(mailbox.connectionId()); // a new client: no pause left from the Retry-After
         assertThat(after.run(mailbox.id())).isEqualTo(new AfterDelivery.Result(1, 0, 0));
-        assertThat(item("inbox", "Try again").isRead()).isTrue();
+        assertThat(isRead("inbox", "Try again")).isTrue();
         AfterDelivery.Outcome done = after.outcome(mailbox.id(), key(id)).orElseThrow();
         assertThat(done.state()).isEqualTo(AfterDelivery.State.DONE);
         assertThat(done.attempts()).isEqualTo(2);
@@ -357,32 +377,76 @@ class AfterDeliveryTest {
         String mime = "From: Customer <customer@example.com>\r\nTo: " + address + "\r\nSubject: " + subject
                 + "\r\nMessage-ID: <" + UUID.randomUUID() + "@example.com>\r\n"
                 + "Content-Type: text/plain; charset=utf-8\r\n\r\nHello.\r\n";
-        return emulator.exchange().store().deliver(address, mime.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return id(emulator.exchange().store().deliver(address, mime.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    /** The id the transport knows a delivered message by: Graph's REST form of the store's EWS id. */
+    private String id(String ewsId) {
+        return transport == Transport.GRAPH ? dev.mailbridge.emulator.graph.RestIds.toRest(ewsId) : ewsId;
     }
 
     private void mapFolder(FolderRole role, String name) {
-        Folder f = services.access()
-                .ews(mailbox.id())
-                .execute(CreateFolder.of(DistinguishedFolder.MSGFOLDERROOT.ref(), name))
-                .single();
+        String id = transport == Transport.GRAPH
+                ? services.access()
+                        .graph(mailbox.id())
+                        .createFolder("msgfolderroot", name)
+                        .id()
+                : services.access()
+                        .ews(mailbox.id())
+                        .execute(CreateFolder.of(DistinguishedFolder.MSGFOLDERROOT.ref(), name))
+                        .single()
+                        .id()
+                        .id();
         List<FolderMapping> mappings = new ArrayList<>(stores.mailboxes().folders(mailbox.id()));
-        mappings.add(new FolderMapping(role, f.id().id(), name));
+        mappings.add(new FolderMapping(role, id, name));
         stores.mailboxes().mapFolders(mailbox.id(), mappings);
     }
 
-    private Item item(String folder, String subject) {
-        var ews = services.access().ews(mailbox.id());
-        var ref = folder.equals("inbox")
-                ? DistinguishedFolder.INBOX.ref()
-                : dev.mailbridge.ews.model.FolderId.of(stores.mailboxes().folders(mailbox.id()).stream()
+    /** Deletes the message for good, as a user emptying Deleted Items would. */
+    private void hardDelete(String id, String subject) {
+        if (transport == Transport.GRAPH) {
+            GraphClient graph = services.access().graph(mailbox.id());
+            graph.delete(id); // to Deleted Items, under a new id
+            graph.delta("deleteditems", null, 50).changes().stream()
+                    .filter(c ->
+                            c.message() != null && subject.equals(c.message().subject()))
+                    .forEach(c -> graph.delete(c.id())); // and out of it
+        } else {
+            services.access()
+                    .ews(mailbox.id())
+                    .execute(DeleteItem.hard(ItemId.of(id)))
+                    .single();
+        }
+    }
+
+    /** Whether the message with this subject in the folder ("inbox" or a mapped folder's name) is read. */
+    private boolean isRead(String folder, String subject) {
+        String folderId = folder.equals("inbox")
+                ? null
+                : stores.mailboxes().folders(mailbox.id()).stream()
                         .filter(m -> m.folderName().equals(folder))
                         .findFirst()
                         .orElseThrow()
-                        .folderId());
-        return ews.findAllItems(ref, 50).stream()
+                        .folderId();
+        if (transport == Transport.GRAPH) {
+            return services
+                    .access()
+                    .graph(mailbox.id())
+                    .delta(folderId == null ? "inbox" : folderId, null, 50)
+                    .changes()
+                    .stream()
+                    .map(DeltaPage.Change::message)
+                    .filter(m -> m != null && subject.equals(m.subject()))
+                    .findFirst()
+                    .orElseThrow()
+                    .isRead();
+        }
+        var ref = folderId == null ? DistinguishedFolder.INBOX.ref() : dev.mailbridge.ews.model.FolderId.of(folderId);
+        return services.access().ews(mailbox.id()).findAllItems(ref, 50).stream()
                 .filter(i -> subject.equals(i.subject()))
                 .findFirst()
-                .orElseThrow();
+                .orElseThrow()
+                .isRead();
     }
 
     private String key(String itemId) {

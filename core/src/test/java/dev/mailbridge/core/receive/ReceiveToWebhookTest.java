@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import dev.mailbridge.core.connect.ContosoApp;
 import dev.mailbridge.core.connect.MailboxServices;
 import dev.mailbridge.core.connect.NorthwindService;
 import dev.mailbridge.core.deliver.DeliveryTargetStore;
@@ -14,6 +15,7 @@ import dev.mailbridge.core.deliver.WebhookDeliverer;
 import dev.mailbridge.core.deliver.WebhookSignature;
 import dev.mailbridge.core.message.MimeParser;
 import dev.mailbridge.core.model.Mailbox;
+import dev.mailbridge.core.model.Transport;
 import dev.mailbridge.core.rules.Rule;
 import dev.mailbridge.core.rules.RuleSet;
 import dev.mailbridge.core.store.Stores;
@@ -34,30 +36,45 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Mail delivered into an emulated Exchange mailbox reaches a real webhook receiver: synced, parsed,
  * judged by the rules (an auto-reply is held back), queued in the sync's transaction, signed, each
- * message once with its stable idempotency key.
+ * message once with its stable idempotency key; on both transports (EWS on the Exchange Server tenant,
+ * Graph on the Exchange Online tenant).
  */
+@ParameterizedClass
+@EnumSource(Transport.class)
 class ReceiveToWebhookTest {
+    @Parameter
+    Transport transport;
+
     @RegisterExtension
     static final EmulatorExtension EMULATOR = EmulatorExtension.withDefaults();
 
     record Received(String key, JsonNode body) {}
 
     @ParameterizedTest
-    @EnumSource(TestDatabases.Kind.class)
+    @org.junit.jupiter.params.provider.EnumSource(TestDatabases.Kind.class)
     void incomingMailReachesTheWebhookOnceSignedAndFiltered(TestDatabases.Kind kind) throws Exception {
         Emulator emulator = EMULATOR.emulator();
-        String address = "pipeline." + UUID.randomUUID().toString().substring(0, 8) + "@northwind.local";
-        emulator.exchange().mailboxes().createMailbox(address, "Pipeline", "0b1e0b1e-0000-4000-8000-000000000001");
         Stores stores = new Stores(TestDatabases.open(kind), new Vault(KeyRing.of(KeyRing.newKey())), emulator.clock());
         MailboxServices services =
                 new MailboxServices(stores, emulator.clock(), HttpSettings.defaults(), Duration.ofDays(7));
-        UUID conn = NorthwindService.connection(services, emulator);
+        String address;
+        UUID conn;
+        if (transport == Transport.GRAPH) {
+            address = ContosoApp.newMailbox(emulator, "pipeline");
+            conn = ContosoApp.connection(services, emulator, Transport.GRAPH);
+        } else {
+            address = "pipeline." + UUID.randomUUID().toString().substring(0, 8) + "@northwind.local";
+            emulator.exchange().mailboxes().createMailbox(address, "Pipeline", "0b1e0b1e-0000-4000-8000-000000000001");
+            conn = NorthwindService.connection(services, emulator);
+        }
         Mailbox mailbox = services.connections().addMailbox(conn, address, Optional.empty(), "test");
 
         // A real receiver that checks every signature.

@@ -2,7 +2,9 @@ package dev.mailbridge.core.send;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.mailbridge.core.connect.ContosoApp;
 import dev.mailbridge.core.connect.FieldError;
 import dev.mailbridge.core.connect.MailboxServices;
 import dev.mailbridge.core.connect.NorthwindService;
@@ -14,6 +16,7 @@ import dev.mailbridge.core.deliver.Outbox;
 import dev.mailbridge.core.deliver.OutboxEntry;
 import dev.mailbridge.core.message.ReceivedMessage;
 import dev.mailbridge.core.model.Mailbox;
+import dev.mailbridge.core.model.Transport;
 import dev.mailbridge.core.store.Stores;
 import dev.mailbridge.core.store.TestDatabases;
 import dev.mailbridge.core.vault.KeyRing;
@@ -22,9 +25,10 @@ import dev.mailbridge.emulator.Emulator;
 import dev.mailbridge.emulator.junit.EmulatorExtension;
 import dev.mailbridge.ews.EwsClient;
 import dev.mailbridge.ews.model.DistinguishedFolder;
-import dev.mailbridge.ews.model.FolderRef;
 import dev.mailbridge.ews.model.Item;
 import dev.mailbridge.ews.ops.FindItem;
+import dev.mailbridge.graph.DeltaPage;
+import dev.mailbridge.graph.GraphClient;
 import dev.mailbridge.identity.Secret;
 import dev.mailbridge.identity.http.HttpSettings;
 import jakarta.mail.Multipart;
@@ -43,8 +47,16 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** Sending through the emulator's EWS over HTTPS, as nancy.davolio (Basic with impersonation). */
+/**
+ * Sending through the emulator over HTTPS on both transports: EWS as nancy.davolio on the Exchange Server
+ * tenant (Basic with impersonation), Graph as a new Contoso user (app-only, Mail.Send).
+ */
+@ParameterizedClass
+@EnumSource(Transport.class)
 class MailSenderTest {
     @RegisterExtension
     static final EmulatorExtension EMULATOR = EmulatorExtension.withDefaults();
@@ -52,7 +64,11 @@ class MailSenderTest {
     static final String NANCY = "nancy.davolio@northwind.local";
     static final String OWNER = "0b1e0b1e-0000-4000-8000-000000000001";
 
+    @Parameter
+    Transport transport;
+
     Emulator emulator;
+    String from;
     Stores stores;
     MailboxServices services;
     Outbox outbox;
@@ -66,11 +82,17 @@ class MailSenderTest {
     void setUp() throws Exception {
         emulator = EMULATOR.emulator();
         emulator.exchange().faults().reset();
-        if (emulator.exchange().store().mailbox(NANCY) == null) {
-            emulator.exchange().mailboxes().createMailbox(NANCY, "Nancy Davolio", OWNER);
+        if (transport == Transport.GRAPH) {
+            from = ContosoApp.newMailbox(emulator, "sender");
+            recipient = ContosoApp.newMailbox(emulator, "send");
+        } else {
+            from = NANCY;
+            if (emulator.exchange().store().mailbox(NANCY) == null) {
+                emulator.exchange().mailboxes().createMailbox(NANCY, "Nancy Davolio", OWNER);
+            }
+            recipient = "send." + UUID.randomUUID().toString().substring(0, 8) + "@northwind.local";
+            emulator.exchange().mailboxes().createMailbox(recipient, "Send test", OWNER);
         }
-        recipient = "send." + UUID.randomUUID().toString().substring(0, 8) + "@northwind.local";
-        emulator.exchange().mailboxes().createMailbox(recipient, "Send test", OWNER);
 
         stores = new Stores(
                 TestDatabases.open(TestDatabases.Kind.H2), new Vault(KeyRing.of(KeyRing.newKey())), emulator.clock());
@@ -79,8 +101,10 @@ class MailSenderTest {
         target = new DeliveryTargetStore(stores.database(), new Vault(KeyRing.of(KeyRing.newKey())), emulator.clock())
                 .create(DeliveryTargetStore.Settings.webhook(
                         "hook", "https://hooks.example.com/x", Secret.of("0123456789abcdef0123")));
-        connection = NorthwindService.connection(services, emulator);
-        nancy = services.connections().addMailbox(connection, NANCY, Optional.empty(), "test");
+        connection = transport == Transport.GRAPH
+                ? ContosoApp.connection(services, emulator, Transport.GRAPH)
+                : NorthwindService.connection(services, emulator);
+        nancy = services.connections().addMailbox(connection, from, Optional.empty(), "test");
         recipientMailbox = services.connections().addMailbox(connection, recipient, Optional.empty(), "test");
     }
 
@@ -88,15 +112,29 @@ class MailSenderTest {
         return new MailSender(services, outbox, emulator.clock(), MailSender.Options.DEFAULT.withPerWindow(perMinute));
     }
 
-    /** The MIME of every item in a folder of a mailbox, newest first, read back over EWS. */
-    List<MimeMessage> folder(Mailbox m, FolderRef folder) throws Exception {
-        EwsClient ews = services.access().ews(m.id());
-        FindItem.Page page = ews.execute(FindItem.of(folder, 100));
+    /** The MIME of every item in a folder ("inbox", "sentitems") of a mailbox, read back over the transport. */
+    List<MimeMessage> folder(Mailbox m, String folder) throws Exception {
+        List<byte[]> raw = new ArrayList<>();
+        if (transport == Transport.GRAPH) {
+            GraphClient graph = services.access().graph(m.id());
+            for (DeltaPage.Change c : graph.delta(folder, null, 100).changes()) {
+                ByteArrayOutputStream b = new ByteArrayOutputStream();
+                graph.downloadMime(c.id(), b);
+                raw.add(b.toByteArray());
+            }
+        } else {
+            EwsClient ews = services.access().ews(m.id());
+            FindItem.Page page = ews.execute(FindItem.of(
+                    (folder.equals("inbox") ? DistinguishedFolder.INBOX : DistinguishedFolder.SENTITEMS).ref(), 100));
+            for (Item item : page.items()) {
+                ByteArrayOutputStream b = new ByteArrayOutputStream();
+                ews.downloadMime(item.id(), b);
+                raw.add(b.toByteArray());
+            }
+        }
         List<MimeMessage> out = new ArrayList<>();
-        for (Item item : page.items()) {
-            ByteArrayOutputStream b = new ByteArrayOutputStream();
-            ews.downloadMime(item.id(), b);
-            out.add(new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(b.toByteArray())));
+        for (byte[] b : raw) {
+            out.add(new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(b)));
         }
         return out;
     }
@@ -124,7 +162,7 @@ class MailSenderTest {
 
     @Test
     void aStructuredMessageWithAnAttachmentArrivesMarkedAndACopyIsInSentItems() throws Exception {
-        int sentBefore = emulator.exchange().store().count(NANCY, "sentitems");
+        int sentBefore = emulator.exchange().store().count(from, "sentitems");
         byte[] pdf = "%PDF-1.4 pretend".getBytes(StandardCharsets.US_ASCII);
         String subject = "Invoice " + UUID.randomUUID();
         SendResult r = sender(30)
@@ -142,8 +180,7 @@ class MailSenderTest {
                                 .build());
 
         assertThat(emulator.exchange().store().subjects(recipient, "inbox")).containsExactly(subject);
-        MimeMessage got =
-                bySubject(folder(recipientMailbox, FolderRef.inbox()), subject).orElseThrow();
+        MimeMessage got = bySubject(folder(recipientMailbox, "inbox"), subject).orElseThrow();
         assertThat(got.getHeader(ReceivedMessage.SENT_MARKER_HEADER, null)).isEqualTo(r.sendId());
         assertThat(got.getHeader("Importance", null)).isEqualTo("High");
         assertThat(got.getMessageID()).isEqualTo(r.messageId());
@@ -154,10 +191,9 @@ class MailSenderTest {
         assertThat(atts.get(0).getContentType()).startsWith("application/pdf");
         assertThat(atts.get(0).getInputStream().readAllBytes()).isEqualTo(pdf);
 
-        assertThat(emulator.exchange().store().count(NANCY, "sentitems")).isEqualTo(sentBefore + 1);
-        assertThat(emulator.exchange().store().subjects(NANCY, "sentitems")).contains(subject);
-        MimeMessage copy = bySubject(folder(nancy, DistinguishedFolder.SENTITEMS.ref()), subject)
-                .orElseThrow();
+        assertThat(emulator.exchange().store().count(from, "sentitems")).isEqualTo(sentBefore + 1);
+        assertThat(emulator.exchange().store().subjects(from, "sentitems")).contains(subject);
+        MimeMessage copy = bySubject(folder(nancy, "sentitems"), subject).orElseThrow();
         assertThat(copy.getHeader(ReceivedMessage.SENT_MARKER_HEADER, null)).isEqualTo(r.sendId());
 
         OutboxEntry event = outbox.find(target.id(), r.eventKey()).orElseThrow();
@@ -178,8 +214,8 @@ class MailSenderTest {
                         nancy.id(),
                         OutgoingMessage.text(subject, "Yes, it is.", recipient)
                                 .replyingTo("<original.2@example.com>", List.of("<original.1@example.com>")));
-        MimeMessage got = bySubject(folder(recipientMailbox, FolderRef.inbox()), "Re: " + subject)
-                .orElseThrow();
+        MimeMessage got =
+                bySubject(folder(recipientMailbox, "inbox"), "Re: " + subject).orElseThrow();
         assertThat(got.getHeader("In-Reply-To", null)).isEqualTo("<original.2@example.com>");
         assertThat(got.getHeader("References", null)).isEqualTo("<original.1@example.com> <original.2@example.com>");
         assertThat(got.getHeader(ReceivedMessage.SENT_MARKER_HEADER, null)).isEqualTo(r.sendId());
@@ -190,16 +226,15 @@ class MailSenderTest {
     @Test
     void rawMimeIsSentAsGivenWithTheMarker() throws Exception {
         String subject = "Raw " + UUID.randomUUID();
-        String mime = "From: " + NANCY + "\r\nTo: " + recipient + "\r\nSubject: " + subject
+        String mime = "From: " + from + "\r\nTo: " + recipient + "\r\nSubject: " + subject
                 + "\r\nMessage-ID: <raw." + UUID.randomUUID() + "@example.com>\r\n"
                 + "Content-Type: text/plain; charset=utf-8\r\n\r\nRaw body.\r\n";
         SendResult r = sender(30).sendMime(nancy.id(), new ByteArrayInputStream(mime.getBytes(StandardCharsets.UTF_8)));
-        MimeMessage got =
-                bySubject(folder(recipientMailbox, FolderRef.inbox()), subject).orElseThrow();
+        MimeMessage got = bySubject(folder(recipientMailbox, "inbox"), subject).orElseThrow();
         assertThat(got.getHeader(ReceivedMessage.SENT_MARKER_HEADER, null)).isEqualTo(r.sendId());
         assertThat(got.getMessageID()).isEqualTo(r.messageId()).startsWith("<raw.");
         assertThat(((String) got.getContent()).trim()).isEqualTo("Raw body.");
-        assertThat(emulator.exchange().store().subjects(NANCY, "sentitems")).contains(subject);
+        assertThat(emulator.exchange().store().subjects(from, "sentitems")).contains(subject);
 
         assertThatThrownBy(() -> sender(30)
                         .sendMime(
@@ -226,7 +261,7 @@ class MailSenderTest {
                         .isBetween(1L, 60L));
         assertThat(emulator.exchange().store().count(recipient, "inbox")).isEqualTo(3);
         // another mailbox has its own window
-        sender.send(recipientMailbox.id(), OutgoingMessage.text("Other", "x", NANCY));
+        sender.send(recipientMailbox.id(), OutgoingMessage.text("Other", "x", from));
         // a minute later the window has moved on
         emulator.clock().advance(Duration.ofSeconds(61));
         sender.send(nancy.id(), OutgoingMessage.text("Later", "x", recipient));
@@ -251,5 +286,18 @@ class MailSenderTest {
                 .hasMessageContaining("to[0]");
         assertThat(emulator.exchange().store().count(recipient, "inbox")).isZero();
         assertThat(outbox.counters(nancy.id()).pending()).isZero();
+    }
+
+    @Test
+    void overGraphAMessageTooBigForOneRequestIsRefusedBeforeSending() {
+        assumeTrue(transport == Transport.GRAPH, "Graph's 4 MB request limit");
+        String mime = "From: " + from + "\r\nTo: " + recipient + "\r\nSubject: Big\r\n"
+                + "Content-Type: text/plain; charset=us-ascii\r\n\r\n"
+                + ("x".repeat(998) + "\r\n").repeat(3200);
+        assertThatThrownBy(() -> sender(30)
+                        .sendMime(nancy.id(), new ByteArrayInputStream(mime.getBytes(StandardCharsets.US_ASCII))))
+                .isInstanceOf(ValidationException.class)
+                .hasMessageContaining("at most 4 MB per sendMail request");
+        assertThat(emulator.exchange().store().count(recipient, "inbox")).isZero();
     }
 }

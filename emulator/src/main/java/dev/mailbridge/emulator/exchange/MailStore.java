@@ -367,7 +367,7 @@ public final class MailStore {
      * Delivers an RFC 5322 message into a folder of a mailbox, as SMTP delivery would (unread).
      *
      * @param folder a distinguished folder name (inbox, junkemail, ...) or a folder's display name
-     * @return the new item's EWS ItemId
+     * @return the new item's EWS ItemId (over Graph: {@code RestIds.toRest} of it)
      */
     public synchronized String deliver(String smtp, String folder, byte[] rfc5322) {
         Mailbox mb = mailbox(smtp);
@@ -737,12 +737,26 @@ public final class MailStore {
             return encode("A", mailbox, itemKey + "/" + attKey);
         }
 
+        /** Bytes before the mailbox: prefix, kind and marker. */
+        private static final int HEADER = 6;
+
+        private static final byte MARK_1 = (byte) 0xFF;
+        private static final byte MARK_2 = (byte) 0xBF;
+
+        /**
+         * Layout: 3 bytes that encode to {@code AAMk} (items, attachments) or {@code AQMk} (folders), as
+         * real EWS ids start; the kind and two marker bytes, which encode to {@code +/} at a fixed place,
+         * so that every id holds both characters as real ones commonly do and a Graph client that
+         * forgets the REST conversion fails here as it would on Exchange Online; then the mailbox's
+         * length and key, 0, the key, 0.
+         */
         private static String encode(String kind, String mailbox, String key) {
             byte[] mb = mailbox.getBytes(StandardCharsets.UTF_8);
             byte[] k = key.getBytes(StandardCharsets.UTF_8);
-            ByteBuffer b = ByteBuffer.allocate(4 + mb.length + k.length + 2);
-            b.put((byte) 0).put((byte) 'M').put((byte) kind.charAt(0)).put((byte) mb.length);
-            b.put(mb).put((byte) 0).put(k).put((byte) 0);
+            ByteBuffer b = ByteBuffer.allocate(HEADER + 1 + mb.length + k.length + 2);
+            b.put((byte) (kind.equals("F") ? 1 : 0)).put((byte) 0x03).put((byte) 0x24);
+            b.put((byte) kind.charAt(0)).put(MARK_1).put(MARK_2);
+            b.put((byte) mb.length).put(mb).put((byte) 0).put(k).put((byte) 0);
             return Base64.getEncoder().encodeToString(b.array());
         }
 
@@ -753,14 +767,19 @@ public final class MailStore {
             }
             try {
                 byte[] raw = Base64.getDecoder().decode(id.trim());
-                if (raw.length < 6 || raw[0] != 0 || raw[1] != 'M') {
+                if (raw.length < HEADER + 3
+                        || (raw[0] != 0 && raw[0] != 1)
+                        || raw[1] != 0x03
+                        || raw[2] != 0x24
+                        || raw[4] != MARK_1
+                        || raw[5] != MARK_2) {
                     return null;
                 }
-                int mbLen = raw[3] & 0xff;
-                String mb = new String(raw, 4, mbLen, StandardCharsets.UTF_8);
-                int start = 4 + mbLen + 1;
+                int mbLen = raw[HEADER] & 0xff;
+                String mb = new String(raw, HEADER + 1, mbLen, StandardCharsets.UTF_8);
+                int start = HEADER + 1 + mbLen + 1;
                 String key = new String(raw, start, raw.length - start - 1, StandardCharsets.UTF_8);
-                return new String[] {String.valueOf((char) raw[2]), mb, key};
+                return new String[] {String.valueOf((char) raw[3]), mb, key};
             } catch (RuntimeException e) {
                 return null;
             }

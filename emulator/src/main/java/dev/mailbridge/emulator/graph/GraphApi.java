@@ -81,10 +81,14 @@ final class GraphApi {
         throw GraphError.noResource(req.path());
     }
 
-    /** Path segments, decoded, with OData key syntax {@code mailFolders('inbox')} split in two. */
+    /**
+     * Path segments, decoded, with OData key syntax {@code mailFolders('inbox')} split in two. A '/'
+     * inside a quoted key stays in it, so that an EWS-format id there is refused as malformed rather
+     * than read as more segments.
+     */
     static List<String> segments(String rawPath) {
         List<String> out = new ArrayList<>();
-        for (String s : rawPath.split("/")) {
+        for (String s : splitOutsideQuotes(rawPath)) {
             if (s.isEmpty()) {
                 continue;
             }
@@ -105,6 +109,29 @@ final class GraphApi {
             }
         }
         return out;
+    }
+
+    private static List<String> splitOutsideQuotes(String path) {
+        List<String> parts = new ArrayList<>();
+        boolean quoted = false;
+        int start = 0;
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (!quoted && c == '\'' && i > 0 && path.charAt(i - 1) == '(') {
+                quoted = true; // a key: mailFolders('...')
+            } else if (quoted && c == '\'') {
+                if (i + 1 < path.length() && path.charAt(i + 1) == '\'') {
+                    i++; // '' is a quote inside the key
+                } else {
+                    quoted = false;
+                }
+            } else if (c == '/' && !quoted) {
+                parts.add(path.substring(start, i));
+                start = i + 1;
+            }
+        }
+        parts.add(path.substring(start));
+        return parts;
     }
 
     // ----- users -----
@@ -193,7 +220,7 @@ final class GraphApi {
             FolderView root = store.folder(t.smtp(), "msgfolderroot");
             return folderList(req, ctx, store.childFolders(t.smtp(), root.id()));
         }
-        FolderView folder = store.folder(t.smtp(), rest.get(0));
+        FolderView folder = store.folder(t.smtp(), RestIds.input(rest.get(0)));
         if (folder == null) {
             throw GraphError.itemNotFound();
         }
@@ -287,8 +314,7 @@ final class GraphApi {
             GraphAuth.require(req.caller(), Need.READ);
             return delta(req, store, t, folder);
         }
-        String id = rest.get(0);
-        MessageView m = store.message(t.smtp(), id);
+        MessageView m = store.message(t.smtp(), RestIds.input(rest.get(0)));
         if (m == null || (folder != null && !m.folderId().equals(folder.id()))) {
             throw GraphError.itemNotFound();
         }
@@ -339,6 +365,9 @@ final class GraphApi {
             only(req, "POST");
             GraphAuth.require(req.caller(), Need.WRITE);
             String dest = param(req.json(), "destinationId").asText(null);
+            if (dest != null) {
+                dest = RestIds.input(dest);
+            }
             if (dest == null || store.folder(t.smtp(), dest) == null) {
                 throw new GraphError(
                         dest == null ? 400 : 404,
@@ -475,7 +504,7 @@ final class GraphApi {
                 item.setAll(MessageJson.message(c.message(), select, text, webLinkBase()));
                 value.add(item);
             } else {
-                value.add(MessageJson.removed(c.removedId()));
+                value.add(MessageJson.removed(RestIds.toRest(c.removedId())));
             }
         }
         String link = req.root() + req.path();
@@ -546,8 +575,8 @@ final class GraphApi {
     }
 
     private Res attachments(Req req, Target t, MessageView m, String ctxBase, List<String> rest) throws GraphError {
-        String ctx =
-                req.root() + "/$metadata#users('" + esc(t.pathRef()) + "')/messages('" + esc(m.id()) + "')/attachments";
+        String ctx = req.root() + "/$metadata#users('" + esc(t.pathRef()) + "')/messages('"
+                + esc(RestIds.toRest(m.id())) + "')/attachments";
         if (rest.isEmpty()) {
             ObjectNode o = Json.object();
             o.put("@odata.context", ctx);
@@ -557,8 +586,9 @@ final class GraphApi {
             }
             return Res.json(200, o);
         }
+        String attachmentId = RestIds.input(rest.get(0));
         for (AttachmentView a : m.attachments()) {
-            if (a.id().equals(rest.get(0))) {
+            if (a.id().equals(attachmentId)) {
                 if (rest.size() == 1) {
                     ObjectNode o = Json.object();
                     o.put("@odata.context", ctx + "/$entity");
@@ -691,7 +721,7 @@ final class GraphApi {
         if (rest.size() == 3
                 && rest.get(0).equalsIgnoreCase("mailFolders")
                 && rest.get(2).equalsIgnoreCase("messages")) {
-            FolderView f = access.folder(t.smtp(), rest.get(1));
+            FolderView f = access.folder(t.smtp(), RestIds.input(rest.get(1)));
             if (f == null) {
                 throw GraphError.itemNotFound();
             }

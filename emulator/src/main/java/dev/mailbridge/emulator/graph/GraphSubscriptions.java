@@ -296,17 +296,18 @@ public final class GraphSubscriptions implements StoreAccess.Listener, AutoClose
                 }
             }
         }
+        String restId = RestIds.toRest(itemId);
         for (Sub s : targets) {
             ObjectNode n = Json.object();
             n.put("subscriptionId", s.id);
             n.put("subscriptionExpirationDateTime", s.expiration.toString());
             n.put("changeType", kind);
-            n.put("resource", "Users/" + s.userId + "/Messages/" + itemId);
+            n.put("resource", "Users/" + s.userId + "/Messages/" + restId);
             ObjectNode data = n.putObject("resourceData");
             data.put("@odata.type", "#Microsoft.Graph.Message");
-            data.put("@odata.id", "Users/" + s.userId + "/Messages/" + itemId);
+            data.put("@odata.id", "Users/" + s.userId + "/Messages/" + restId);
             data.put("@odata.etag", "W/\"" + changeKey + "\"");
-            data.put("id", itemId);
+            data.put("id", restId);
             n.put("clientState", s.clientState);
             n.put("tenantId", s.tenantId);
             String url = s.notificationUrl;

@@ -19,8 +19,9 @@ import java.util.Set;
 
 /**
  * Graph's JSON for the message, mailFolder and fileAttachment resources, as Exchange Online serves
- * them: property names and order, {@code @odata.etag} = {@code W/"changeKey"}, dates in UTC with
- * seconds and {@code Z}, bodies as HTML unless the client prefers text.
+ * them: property names and order, ids in the REST format ({@link RestIds}), {@code @odata.etag} =
+ * {@code W/"changeKey"}, dates in UTC with seconds and {@code Z}, bodies as HTML unless the client
+ * prefers text.
  */
 final class MessageJson {
     /** The message properties Graph returns when there is no $select, in Graph's order. */
@@ -72,7 +73,7 @@ final class MessageJson {
     static ObjectNode message(MessageView m, List<String> select, boolean textBody, String webLinkBase) {
         ObjectNode o = Json.object();
         o.put("@odata.etag", etag(m));
-        o.put("id", m.id());
+        o.put("id", RestIds.toRest(m.id()));
         List<String> props = select == null ? MESSAGE_PROPERTIES : select;
         for (String p : MESSAGE_PROPERTIES) {
             if (props.contains(p)) {
@@ -105,13 +106,14 @@ final class MessageJson {
             case "subject" -> o.put(p, m.subject());
             case "bodyPreview" -> o.put(p, preview(m));
             case "importance" -> o.put(p, m.importance().toLowerCase(Locale.ROOT));
-            case "parentFolderId" -> o.put(p, m.folderId());
+            case "parentFolderId" -> o.put(p, RestIds.toRest(m.folderId()));
             case "conversationId" -> o.put(p, conversationId(m));
             case "conversationIndex" -> o.put(p, conversationIndex(m));
             case "isDeliveryReceiptRequested" -> o.put(p, false);
             case "isReadReceiptRequested" -> o.put(p, false);
             case "isRead" -> o.put(p, m.read());
             case "isDraft" -> o.put(p, m.draft());
+            // OWA's ItemID is the EWS id, as in Exchange Online's webLink.
             case "webLink" ->
                 o.put(
                         p,
@@ -216,8 +218,8 @@ final class MessageJson {
      * from the thread's first Message-ID (References, else In-Reply-To, else the message's own).
      */
     static String conversationId(MessageView m) {
-        return "AAQk"
-                + Base64.getEncoder().encodeToString(digest(threadRoot(m))).substring(0, 40);
+        return RestIds.toRest("AAQk"
+                + Base64.getEncoder().encodeToString(digest(threadRoot(m))).substring(0, 40));
     }
 
     private static String conversationIndex(MessageView m) {
@@ -248,9 +250,9 @@ final class MessageJson {
     /** A mailFolder. */
     static ObjectNode folder(FolderView f) {
         ObjectNode o = Json.object();
-        o.put("id", f.id());
+        o.put("id", RestIds.toRest(f.id()));
         o.put("displayName", f.displayName());
-        o.put("parentFolderId", f.parentId());
+        o.put("parentFolderId", RestIds.toRest(f.parentId()));
         o.put("childFolderCount", f.childCount());
         o.put("unreadItemCount", f.unreadCount());
         o.put("totalItemCount", f.totalCount());
@@ -264,7 +266,7 @@ final class MessageJson {
         ObjectNode o = Json.object();
         o.put("@odata.type", "#microsoft.graph.fileAttachment");
         o.put("@odata.mediaContentType", a.contentType());
-        o.put("id", a.id());
+        o.put("id", RestIds.toRest(a.id()));
         o.put("lastModifiedDateTime", date(modified));
         o.put("name", a.name());
         o.put("contentType", a.contentType());
@@ -278,7 +280,7 @@ final class MessageJson {
         return o;
     }
 
-    /** A removed entry of a delta page. */
+    /** A removed entry of a delta page; {@code id} in the REST format. */
     static ObjectNode removed(String id) {
         ObjectNode o = Json.object();
         o.put("@odata.type", "#microsoft.graph.message");

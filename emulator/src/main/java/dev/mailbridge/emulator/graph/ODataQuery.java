@@ -185,8 +185,8 @@ final class ODataQuery {
             case "lastmodifieddatetime" -> m.lastModified();
             case "internetmessageid" -> lower(m.internetMessageId());
             case "conversationid" -> lower(MessageJson.conversationId(m));
-            case "parentfolderid" -> lower(m.folderId());
-            case "id" -> lower(m.id());
+            case "parentfolderid" -> lower(RestIds.toRest(m.folderId()));
+            case "id" -> lower(RestIds.toRest(m.id()));
             case "from/emailaddress/address" -> lower(first(m.from(), true));
             case "from/emailaddress/name" -> lower(first(m.from(), false));
             case "sender/emailaddress/address" -> lower(first(m.sender().isEmpty() ? m.from() : m.sender(), true));
@@ -273,6 +273,9 @@ final class ODataQuery {
             String prop = name;
             props.add(prop);
             value(sample(), prop); // fails now for an unknown property
+            if (isId(prop) && literal instanceof String s && RestIds.isEwsFormat(s)) {
+                throw RestIds.malformed();
+            }
             return m -> compare(valueOrNull(m, prop), op, literal);
         }
 
@@ -309,6 +312,10 @@ final class ODataQuery {
                 };
             }
             throw fail("unknown function '" + name + "'");
+        }
+
+        private static boolean isId(String prop) {
+            return prop.equalsIgnoreCase("id") || prop.equalsIgnoreCase("parentFolderId");
         }
 
         @SuppressWarnings({"unchecked", "rawtypes"})

@@ -69,7 +69,8 @@ public final class EmulatorServer implements AutoCloseable {
 
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
-        // Graph ids are base64 and travel in path segments, so clients send '/' as %2F there.
+        // An EWS-format id sent to Graph by mistake holds '/', sent as %2F in its path segment: let it
+        // reach Graph, which refuses it with ErrorInvalidIdMalformed as Exchange Online does.
         http.setUriCompliance(
                 UriCompliance.DEFAULT.with("graph-ids", UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR));
         HttpConfiguration https = new HttpConfiguration(http);

@@ -303,9 +303,9 @@ class GraphEmulatorTest {
                                 patched.json().get("@odata.etag").asText())
                         .status())
                 .isEqualTo(200);
-        // Ids are base64 and may hold '/', sent as %2F: it stays inside its segment (no folder
-        // "inbox/messages"), it is not a path separator (which would list the inbox).
-        assertError(g.get(users + "/mailFolders/inbox%2Fmessages", app), 404, "ErrorItemNotFound");
+        // A '/' sent as %2F stays inside its segment, as an id with '/' (EWS format, refused), not a
+        // path separator (which would list the inbox).
+        assertError(g.get(users + "/mailFolders/inbox%2Fmessages", app), 400, "ErrorInvalidIdMalformed");
 
         Answer mimeAnswer = g.get(users + "/messages/" + path(id) + "/$value", app);
         assertThat(mimeAnswer.status()).isEqualTo(200);
@@ -328,6 +328,97 @@ class GraphEmulatorTest {
         assertThat(g.delete(users + "/messages/" + path(newId), app).status()).isEqualTo(204);
         assertThat(emulator.exchange().store().subjects(ADELE, "deleteditems")).contains("Changes 1");
         assertThat(emulator.exchange().store().subjects(ADELE, "junkemail")).doesNotContain("Changes 1");
+    }
+
+    @Test
+    void idsAreInTheRestFormatAndEwsIdsAreRefused() throws Exception {
+        String folder = folderWith("RestIds", 2);
+        String ewsFolder = RestIds.fromRest(folder);
+        List<String> ewsIds = g.ewsItemIds(ADELE, ewsFolder);
+        assertThat(ewsIds).hasSize(2);
+        String ewsId = ewsIds.get(0);
+        String restId = RestIds.toRest(ewsId);
+        // Every EWS id of the emulator holds '/' and '+', so a client that forgets to convert fails.
+        assertThat(ewsId).contains("/", "+").startsWith("AAMk");
+        assertThat(ewsFolder).contains("/", "+").startsWith("AQMk");
+        assertThat(restId).doesNotContain("/", "+").startsWith("AAMk");
+
+        JsonNode refused = assertError(g.get(users + "/messages/" + path(ewsId), app), 400, "ErrorInvalidIdMalformed");
+        assertThat(refused.path("message").asText()).isEqualTo("Id is malformed.");
+        assertError(g.get(users + "/mailFolders/" + path(ewsFolder), app), 400, "ErrorInvalidIdMalformed");
+        assertError(
+                g.get(users + "/mailFolders/" + path(ewsFolder) + "/messages", app), 400, "ErrorInvalidIdMalformed");
+        assertError(
+                g.post(users + "/messages/" + path(restId) + "/copy", app, "{\"destinationId\":\"" + ewsFolder + "\"}"),
+                400,
+                "ErrorInvalidIdMalformed");
+        assertError(
+                g.get(users + "/messages?$filter=" + path("id eq '" + ewsId + "'"), app),
+                400,
+                "ErrorInvalidIdMalformed");
+
+        Answer byRest = g.get(users + "/messages/" + path(restId), app);
+        assertThat(byRest.status()).as(byRest.text()).isEqualTo(200);
+        assertThat(byRest.json().get("id").asText()).isEqualTo(restId);
+        String subject = byRest.json().get("subject").asText();
+        assertThat(subject).startsWith("RestIds ");
+        assertThat(byRest.json().get("parentFolderId").asText()).isEqualTo(folder);
+        assertThat(byRest.json().get("conversationId").asText()).doesNotContain("/", "+");
+        JsonNode listed =
+                g.get(users + "/mailFolders/" + path(folder) + "/messages", app).json();
+        assertThat(listed.get("value").findValuesAsText("id"))
+                .containsExactlyInAnyOrderElementsOf(
+                        ewsIds.stream().map(RestIds::toRest).toList());
+        JsonNode filtered = g.get(
+                        users + "/messages?$filter="
+                                + path("parentFolderId eq '" + folder + "' and id eq '" + restId + "'"),
+                        app)
+                .json();
+        assertThat(filtered.get("value").findValuesAsText("subject")).containsExactly(subject);
+        JsonNode f = g.get(users + "/mailFolders/" + path(folder), app).json();
+        assertThat(f.get("id").asText()).isEqualTo(folder);
+        assertThat(f.get("parentFolderId").asText()).doesNotContain("/", "+");
+
+        // $batch: the same rules in each request.
+        String batch = "{\"requests\":["
+                + "{\"id\":\"1\",\"method\":\"GET\",\"url\":\"/users/" + ADELE + "/messages/" + path(ewsId) + "\"},"
+                + "{\"id\":\"2\",\"method\":\"GET\",\"url\":\"/users/" + ADELE + "/messages/" + path(restId) + "\"}]}";
+        JsonNode batched = g.post("/$batch", app, batch).json().get("responses");
+        assertThat(batched.get(0).get("status").asInt()).isEqualTo(400);
+        assertThat(batched.get(0).at("/body/error/code").asText()).isEqualTo("ErrorInvalidIdMalformed");
+        assertThat(batched.get(1).get("status").asInt()).isEqualTo(200);
+        assertThat(batched.get(1).at("/body/id").asText()).isEqualTo(restId);
+
+        // A subscription on a folder named by its EWS id is refused before the handshake.
+        assertError(
+                g.post(
+                        "/subscriptions",
+                        app,
+                        "{\"changeType\":\"created\",\"notificationUrl\":\"https://127.0.0.1:9/none\","
+                                + "\"resource\":\"users/" + ADELE + "/mailFolders('" + ewsFolder + "')/messages\","
+                                + "\"expirationDateTime\":\"" + Instant.now().plus(Duration.ofHours(1)) + "\"}"),
+                400,
+                "ErrorInvalidIdMalformed");
+
+        // A delta round: changed and removed entries carry REST ids only.
+        String delta = users + "/mailFolders/" + path(folder) + "/messages/delta";
+        JsonNode first = g.get(delta, app).json();
+        assertThat(first.get("value").findValuesAsText("id"))
+                .containsExactlyInAnyOrderElementsOf(
+                        ewsIds.stream().map(RestIds::toRest).toList());
+        assertThat(g.delete(users + "/messages/" + path(restId), app).status()).isEqualTo(204);
+        emulator.exchange().store().deliver(ADELE, "RestIds", mime("ivy@example.com", ADELE, "RestIds 3", "New"));
+        JsonNode changes = g.get(first.get("@odata.deltaLink").asText(), app).json();
+        List<String> ids = changes.get("value").findValuesAsText("id");
+        assertThat(ids).hasSize(2).contains(restId);
+        assertThat(changes.get("value").findValuesAsText("parentFolderId")).containsOnly(folder);
+        for (JsonNode c : first.get("value")) {
+            assertThat(c.get("id").asText()).doesNotContain("/", "+");
+            assertThat(c.get("parentFolderId").asText()).doesNotContain("/", "+");
+        }
+        for (String id : ids) {
+            assertThat(id).doesNotContain("/", "+");
+        }
     }
 
     @Test
@@ -407,6 +498,7 @@ class GraphEmulatorTest {
         String atts = "/users/" + ADMIN + "/messages/" + path(received.get("id").asText()) + "/attachments";
         JsonNode att = g.get(atts, app).json().get("value").get(0);
         assertThat(att.get("@odata.type").asText()).isEqualTo("#microsoft.graph.fileAttachment");
+        assertThat(att.get("id").asText()).doesNotContain("/", "+");
         assertThat(att.get("name").asText()).isEqualTo("note.txt");
         assertThat(new String(Base64.getDecoder().decode(att.get("contentBytes").asText()), StandardCharsets.UTF_8))
                 .isEqualTo("attached");
@@ -478,7 +570,8 @@ class GraphEmulatorTest {
             assertThat(receiver.validations).hasSize(2);
             assertThat(receiver.validations.get(0)).startsWith("Validation: Testing client application reachability");
 
-            String itemId = emulator.exchange().store().deliver(ADELE, mime("dan@example.com", ADELE, "Ping", "Hello"));
+            String itemId = RestIds.toRest(
+                    emulator.exchange().store().deliver(ADELE, mime("dan@example.com", ADELE, "Ping", "Hello")));
             JsonNode n = receiver.next().get("value").get(0);
             assertThat(n.get("subscriptionId").asText()).isEqualTo(id);
             assertThat(n.get("changeType").asText()).isEqualTo("created");

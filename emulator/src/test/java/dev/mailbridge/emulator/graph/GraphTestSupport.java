@@ -120,6 +120,40 @@ final class GraphTestSupport {
         return call("DELETE", path, token, null, null);
     }
 
+    /**
+     * The ItemIds EWS gives for a folder (FindItem, app-only with impersonation), newest first:
+     * ids as an EWS client holds them.
+     */
+    List<String> ewsItemIds(String mailbox, String ewsFolderId) throws Exception {
+        String ews = appToken("https://outlook.office365.com/.default");
+        String soap = "<?xml version=\"1.0\" encoding=\"utf-8\"?>"
+                + "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\""
+                + " xmlns:t=\"http://schemas.microsoft.com/exchange/services/2006/types\""
+                + " xmlns:m=\"http://schemas.microsoft.com/exchange/services/2006/messages\"><s:Header>"
+                + "<t:RequestServerVersion Version=\"Exchange2016\"/><t:ExchangeImpersonation><t:ConnectingSID>"
+                + "<t:SmtpAddress>" + mailbox + "</t:SmtpAddress></t:ConnectingSID></t:ExchangeImpersonation>"
+                + "</s:Header><s:Body><m:FindItem Traversal=\"Shallow\"><m:ItemShape><t:BaseShape>IdOnly"
+                + "</t:BaseShape></m:ItemShape><m:ParentFolderIds><t:FolderId Id=\"" + ewsFolderId
+                + "\"/></m:ParentFolderIds></m:FindItem></s:Body></s:Envelope>";
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create(base + "/EWS/Exchange.asmx"))
+                        .header("Authorization", "Bearer " + ews)
+                        .header("X-AnchorMailbox", mailbox)
+                        .header("Content-Type", "text/xml; charset=utf-8")
+                        .POST(HttpRequest.BodyPublishers.ofString(soap))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(r.body()).as(r.body()).contains("ResponseClass=\"Success\"");
+        List<String> ids = new ArrayList<>();
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("<t:ItemId Id=\"([^\"]+)\"").matcher(r.body());
+        while (m.find()) {
+            ids.add(m.group(1));
+        }
+        return ids;
+    }
+
     /** Asserts Graph's error body: status, error.code, innerError with request-id and date. */
     static JsonNode assertError(Answer a, int status, String code) {
         assertThat(a.status()).as(a.text()).isEqualTo(status);

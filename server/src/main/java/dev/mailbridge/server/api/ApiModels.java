@@ -1,6 +1,7 @@
 package dev.mailbridge.server.api;
 
 import dev.mailbridge.core.connect.ConnectionTester;
+import dev.mailbridge.core.connect.EwsRetirement;
 import dev.mailbridge.core.deliver.DeliveryTarget;
 import dev.mailbridge.core.deliver.EventType;
 import dev.mailbridge.core.deliver.OutboxEntry;
@@ -20,6 +21,7 @@ import dev.mailbridge.core.model.SignInMode;
 import dev.mailbridge.core.model.Transport;
 import dev.mailbridge.core.model.User;
 import dev.mailbridge.core.sync.AfterDeliveryAction;
+import dev.mailbridge.core.sync.GraphSwitch;
 import dev.mailbridge.core.sync.NotificationMode;
 import dev.mailbridge.identity.Secret;
 import dev.mailbridge.identity.cloud.Cloud;
@@ -182,10 +184,15 @@ final class ApiModels {
             @Schema(description = "What is missing before Authorize can run; empty when ready")
             List<String> missingForAuthorize,
 
+            @Schema(
+                    description =
+                            "What the connection's administrator should know, e.g. ews-retirement; empty when none")
+            List<NoticeView> notices,
+
             Instant createdAt,
             Instant updatedAt) {
 
-        static ConnectionView of(Connection c, String redirectUri, List<String> missing) {
+        static ConnectionView of(Connection c, String redirectUri, List<String> missing, List<NoticeView> notices) {
             return new ConnectionView(
                     c.id(),
                     c.organisationId(),
@@ -215,8 +222,75 @@ final class ApiModels {
                     c.settingsGeneration(),
                     redirectUri,
                     missing,
+                    notices,
                     c.createdAt(),
                     c.updatedAt());
+        }
+    }
+
+    @Schema(description = "Whether the connection can switch to Microsoft Graph; each problem says what to do.")
+    record SwitchCheckView(boolean ok, List<ApiProblems.ApiFieldError> problems) {
+        static SwitchCheckView of(GraphSwitch.Check c) {
+            return new SwitchCheckView(
+                    c.ok(),
+                    c.errors().stream()
+                            .map(e -> new ApiProblems.ApiFieldError(e.field(), e.message()))
+                            .toList());
+        }
+    }
+
+    @Schema(description = "What the switch to Microsoft Graph did for each mailbox.")
+    record SwitchReportView(UUID connectionId, List<SwitchedMailboxView> mailboxes) {
+        static SwitchReportView of(GraphSwitch.Report r) {
+            return new SwitchReportView(
+                    r.connectionId(),
+                    r.mailboxes().stream().map(SwitchedMailboxView::of).toList());
+        }
+    }
+
+    record SwitchedMailboxView(
+            UUID mailboxId,
+            String address,
+
+            @Schema(description = "New messages the last EWS pass delivered; null when it did not run")
+            Integer lastEwsPassMessages,
+
+            @Schema(
+                    description =
+                            "Why the last EWS pass failed (Graph then picks up what it missed); null if it did not")
+            String lastEwsPassError,
+
+            @Schema(description = "Graph's first pass delivers mail from here on; null: as \"start from now\" says")
+            Instant resumeFrom,
+
+            int foldersMapped,
+            int actionsCarried) {
+        static SwitchedMailboxView of(GraphSwitch.MailboxSwitched m) {
+            return new SwitchedMailboxView(
+                    m.mailboxId(),
+                    m.address(),
+                    m.lastEwsPass().orElse(null),
+                    m.lastEwsPassError().orElse(null),
+                    m.resumeFrom().orElse(null),
+                    m.foldersMapped(),
+                    m.actionsCarried());
+        }
+    }
+
+    @Schema(description = "A notice about a connection, e.g. that EWS in Exchange Online is being retired.")
+    record NoticeView(
+            @Schema(description = "Stable, for clients that react to it", example = "ews-retirement")
+            String code,
+
+            @Schema(description = "warning or critical", example = "warning")
+            String severity,
+
+            String title,
+
+            @Schema(description = "What it means and what to do")
+            String text) {
+        static NoticeView of(EwsRetirement.Notice n) {
+            return new NoticeView(n.code(), n.severity(), n.title(), n.text());
         }
     }
 

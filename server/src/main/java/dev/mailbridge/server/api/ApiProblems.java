@@ -6,6 +6,7 @@ import dev.mailbridge.core.connect.ValidationException;
 import dev.mailbridge.core.store.DuplicateException;
 import dev.mailbridge.core.store.NotFoundException;
 import dev.mailbridge.ews.error.EwsException;
+import dev.mailbridge.graph.GraphException;
 import dev.mailbridge.identity.failure.SignInFailure;
 import java.net.URI;
 import java.util.List;
@@ -143,6 +144,21 @@ class ApiProblems {
         ProblemDetail p = problem(HttpStatus.BAD_GATEWAY, "Exchange refused the request", e.plainMessage());
         p.setProperty("fix", e.fix());
         e.responseCode().ifPresent(c -> p.setProperty("code", c));
+        return respond(p);
+    }
+
+    @ExceptionHandler(GraphException.class)
+    ResponseEntity<ProblemDetail> graph(GraphException e) {
+        boolean denied = e.httpStatus() == 403;
+        ProblemDetail p = problem(
+                denied ? HttpStatus.FORBIDDEN : HttpStatus.BAD_GATEWAY,
+                denied ? "Microsoft Graph denied access" : "Microsoft Graph refused the request",
+                e.getMessage());
+        p.setProperty("fix", e.fix());
+        if (e.code() != null) {
+            p.setProperty("code", e.code());
+        }
+        e.requestId().ifPresent(id -> p.setProperty("graphRequestId", id));
         return respond(p);
     }
 

@@ -1,16 +1,21 @@
 package dev.mailbridge.server.api;
 
+import dev.mailbridge.core.connect.EwsRetirement;
 import dev.mailbridge.core.connect.FieldError;
 import dev.mailbridge.core.connect.MailboxServices;
 import dev.mailbridge.core.model.Connection;
 import dev.mailbridge.core.store.NotFoundException;
 import dev.mailbridge.core.store.Stores;
+import dev.mailbridge.server.ReceiveScheduler;
 import dev.mailbridge.server.ServerSettings;
 import dev.mailbridge.server.api.ApiModels.CheckResult;
 import dev.mailbridge.server.api.ApiModels.ConnectionRequest;
 import dev.mailbridge.server.api.ApiModels.ConnectionView;
 import dev.mailbridge.server.api.ApiModels.ConsentLink;
 import dev.mailbridge.server.api.ApiModels.HistoryView;
+import dev.mailbridge.server.api.ApiModels.NoticeView;
+import dev.mailbridge.server.api.ApiModels.SwitchCheckView;
+import dev.mailbridge.server.api.ApiModels.SwitchReportView;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
@@ -35,11 +40,20 @@ class ConnectionsApi {
     private final MailboxServices services;
     private final Stores stores;
     private final ServerSettings settings;
+    private final EwsRetirement ewsRetirement;
 
-    ConnectionsApi(MailboxServices services, ServerSettings settings) {
+    private final ReceiveScheduler receiving;
+
+    ConnectionsApi(
+            MailboxServices services,
+            ServerSettings settings,
+            EwsRetirement ewsRetirement,
+            ReceiveScheduler receiving) {
+        this.receiving = receiving;
         this.services = services;
         this.stores = services.stores();
         this.settings = settings;
+        this.ewsRetirement = ewsRetirement;
     }
 
     @GetMapping(path = "/api/v1/organisations/{organisationId}/connections", produces = "application/json")
@@ -129,6 +143,22 @@ class ConnectionsApi {
                 services.authorizations().adminConsentUrl(id, redirect).toString(), redirect.toString());
     }
 
+    @GetMapping(path = "/api/v1/connections/{id}/switch-to-graph", produces = "application/json")
+    @Operation(summary = "Check whether the connection can switch from EWS to Microsoft Graph", description = """
+                    Changes nothing. Checks OAuth, the app's Graph permissions (Mail.ReadWrite, Mail.Send; the                     missing ones are named with where to add them), that every mailbox opens over Graph and that                     every mapped folder is found there by its path.""")
+    SwitchCheckView checkSwitch(@PathVariable UUID id) {
+        find(id);
+        return SwitchCheckView.of(receiving.checkSwitchToGraph(id));
+    }
+
+    @PostMapping(path = "/api/v1/connections/{id}/switch-to-graph", produces = "application/json")
+    @Operation(summary = "Switch the connection from EWS to Microsoft Graph", description = """
+                    Runs the check first (400 with one message per problem, and nothing changes). Then, with                     receiving paused for its mailboxes: a last EWS pass, pending after-delivery actions applied,                     folder mappings moved to their Graph ids; receiving resumes over Graph from that point without                     delivering old messages again. Rules and receive settings stay; nobody has to authorize again.""")
+    SwitchReportView switchToGraph(@PathVariable UUID id) {
+        find(id);
+        return SwitchReportView.of(receiving.switchToGraph(id, Actor.current()));
+    }
+
     static int clamp(int limit) {
         return Math.max(1, Math.min(limit, HISTORY_LIMIT));
     }
@@ -141,6 +171,7 @@ class ConnectionsApi {
         return ConnectionView.of(
                 c,
                 settings.redirectUri(),
-                c.signInMode().oauth() ? services.connections().missingForAuthorize(c) : List.of());
+                c.signInMode().oauth() ? services.connections().missingForAuthorize(c) : List.of(),
+                ewsRetirement.notice(c).map(NoticeView::of).stream().toList());
     }
 }

@@ -1,5 +1,6 @@
 package dev.mailbridge.server.web;
 
+import dev.mailbridge.core.connect.EwsRetirement;
 import dev.mailbridge.core.connect.MailboxServices;
 import dev.mailbridge.core.connect.ValidationException;
 import dev.mailbridge.core.model.Connection;
@@ -10,7 +11,9 @@ import dev.mailbridge.core.model.SignInMode;
 import dev.mailbridge.core.model.Transport;
 import dev.mailbridge.core.store.NotFoundException;
 import dev.mailbridge.core.store.Stores;
+import dev.mailbridge.core.sync.GraphSwitch;
 import dev.mailbridge.identity.cloud.Cloud;
+import dev.mailbridge.server.ReceiveScheduler;
 import dev.mailbridge.server.ServerSettings;
 import java.net.URI;
 import java.util.LinkedHashMap;
@@ -34,12 +37,22 @@ class ConnectionController {
     private final Stores stores;
     private final Access access;
     private final ServerSettings settings;
+    private final EwsRetirement ewsRetirement;
 
-    ConnectionController(MailboxServices services, Access access, ServerSettings settings) {
+    private final ReceiveScheduler receiving;
+
+    ConnectionController(
+            MailboxServices services,
+            Access access,
+            ServerSettings settings,
+            EwsRetirement ewsRetirement,
+            ReceiveScheduler receiving) {
+        this.receiving = receiving;
         this.services = services;
         this.stores = services.stores();
         this.access = access;
         this.settings = settings;
+        this.ewsRetirement = ewsRetirement;
     }
 
     @ModelAttribute
@@ -142,7 +155,45 @@ class ConnectionController {
                 "missing", c.signInMode().oauth() ? services.connections().missingForAuthorize(c) : List.of());
         model.addAttribute("history", stores.history().ofConnection(id, 100));
         model.addAttribute("adminConsentUrl", adminConsent(c).orElse(null));
+        model.addAttribute("ewsNotice", ewsRetirement.notice(c).orElse(null));
         return "connection";
+    }
+
+    @PostMapping("/connections/{id}/switch-to-graph")
+    String switchToGraph(@PathVariable UUID id, RedirectAttributes flash) {
+        access.requireAdmin();
+        connection(id);
+        try {
+            GraphSwitch.Report r = receiving.switchToGraph(id, Pages.actor());
+            long failedPasses = r.mailboxes().stream()
+                    .filter(m -> m.lastEwsPassError().isPresent())
+                    .count();
+            flash.addFlashAttribute(
+                    "notice",
+                    Pages.Notice.ok((r.mailboxes().isEmpty()
+                                    ? "Switched to Microsoft Graph: the mailboxes you add receive and send over"
+                                            + " Graph."
+                                    : "Switched to Microsoft Graph: "
+                                            + r.mailboxes().size()
+                                            + (r.mailboxes().size() == 1 ? " mailbox" : " mailboxes")
+                                            + " now receive and send over Graph, resuming where EWS stopped;"
+                                            + " folder mappings and rules are kept.")
+                            + (failedPasses > 0
+                                    ? " The last EWS pass failed for " + failedPasses
+                                            + " of them (EWS may already be blocked); Graph picks up what it missed."
+                                    : "")));
+        } catch (ValidationException e) {
+            flash.addFlashAttribute(
+                    "notice",
+                    Pages.Notice.error(
+                            "Not switched: nothing was changed.",
+                            String.join(
+                                    " ",
+                                    e.errors().stream()
+                                            .map(dev.mailbridge.core.connect.FieldError::message)
+                                            .toList())));
+        }
+        return "redirect:/connections/" + id;
     }
 
     @PostMapping("/connections/{id}/mailboxes")

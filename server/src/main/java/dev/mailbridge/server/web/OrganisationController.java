@@ -1,5 +1,6 @@
 package dev.mailbridge.server.web;
 
+import dev.mailbridge.core.connect.EwsRetirement;
 import dev.mailbridge.core.connect.MailboxServices;
 import dev.mailbridge.core.connect.ValidationException;
 import dev.mailbridge.core.model.Connection;
@@ -27,12 +28,15 @@ class OrganisationController {
     private final Stores stores;
     private final Access access;
     private final ObjectProvider<HomeGuide> guide;
+    private final EwsRetirement ewsRetirement;
 
-    OrganisationController(MailboxServices services, Access access, ObjectProvider<HomeGuide> guide) {
+    OrganisationController(
+            MailboxServices services, Access access, ObjectProvider<HomeGuide> guide, EwsRetirement ewsRetirement) {
         this.services = services;
         this.stores = services.stores();
         this.access = access;
         this.guide = guide;
+        this.ewsRetirement = ewsRetirement;
     }
 
     @GetMapping("/")
@@ -77,12 +81,15 @@ class OrganisationController {
         Organisation o = stores.organisations().get(id).orElseThrow(() -> new NotFoundException("organisation", id));
         List<Connection> connections = stores.connections().list(id);
         Map<UUID, List<Mailbox>> mailboxes = new LinkedHashMap<>();
+        Map<UUID, EwsRetirement.Notice> notices = new LinkedHashMap<>();
         for (Connection c : connections) {
             mailboxes.put(c.id(), stores.mailboxes().list(c.id()));
+            ewsRetirement.notice(c).ifPresent(n -> notices.put(c.id(), n));
         }
         model.addAttribute("organisation", o);
         model.addAttribute("connections", connections);
         model.addAttribute("mailboxes", mailboxes);
+        model.addAttribute("ewsNotices", notices);
         return "organisation";
     }
 

@@ -91,6 +91,17 @@ final class UiSession {
         return r.statusCode() + " " + r.headers().firstValue("Location").orElse("");
     }
 
+    /** A page of the web UI as this signed-in person sees it; fails unless it answers 200. */
+    String page(String path) throws Exception {
+        HttpResponse<String> r =
+                send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+        if (r.statusCode() != 200) {
+            throw new AssertionError("GET " + path + ": " + r.statusCode() + " "
+                    + r.headers().firstValue("Location").orElse(r.body()));
+        }
+        return r.body();
+    }
+
     private HttpResponse<String> send(HttpRequest.Builder b) throws Exception {
         if (cookie != null) {
             b.header("Cookie", "MAILBRIDGE_SESSION=" + cookie);

@@ -183,6 +183,13 @@ class WebJourneysTest {
                 .contains("ok");
         assertThat(browser.text("#redirect-uri")).isEqualTo(BASE + "/oauth2/callback");
         browser.screenshot("connection-authorized.png");
+        // contoso over EWS is Exchange Online: the retirement notice, with the place for the switch.
+        assertThat(browser.text("#ews-retirement")).contains("Switch this connection to Microsoft Graph");
+        assertThat(browser.has("#ews-retirement #switch-to-graph")).isTrue();
+        browser.scrollTo("#ews-retirement");
+        browser.screenshot("ews-retirement-notice.png");
+        browser.go(orgUrl);
+        assertThat(browser.text(".badge.ews-retirement")).contains("switch to Graph");
     }
 
     @Test
@@ -319,6 +326,10 @@ class WebJourneysTest {
         assertThat(browser.text("#mailbox-status")).isEqualTo("Authorized");
         assertThat(browser.page()).doesNotContain(NANCY_PW);
         browser.screenshot("basic-test-connection.png");
+        browser.go(connection);
+        assertThat(browser.has("#ews-retirement"))
+                .as("Exchange Server keeps EWS")
+                .isFalse();
     }
 
     @Test
@@ -559,6 +570,35 @@ class WebJourneysTest {
                         .getAttribute("value"))
                 .isEqualTo(pair.id().toString());
         stores.mailboxes().delete(pair.id());
+    }
+
+    @Test
+    @Order(14)
+    void anExchangeOnlineConnectionSwitchesToGraphFromItsNotice() {
+        newConnection("Contoso app (to Graph)", "OAUTH_APP_ONLY");
+        browser.type("#ewsUrl", ewsUrl());
+        browser.type(
+                "#graphUrl",
+                EMULATOR.emulator()
+                        .graphUrl(dev.mailbridge.emulator.Cloud.GLOBAL)
+                        .toString());
+        browser.type("#tenantId", TENANT);
+        browser.type("#clientId", CLIENT);
+        browser.type("#clientSecret", SECRET);
+        browser.find("details summary").click();
+        browser.type("#loginAuthority", EMULATOR.emulator().loginUrl().toString());
+        browser.set("trustedCaPem", caPem());
+        browser.click("#save-connection");
+        browser.waitForText("#notice", "created");
+        assertThat(browser.has("#ews-retirement #switch-to-graph-button")).isTrue();
+
+        browser.submit("#switch-to-graph-button");
+        browser.waitForText("#notice", "Switched to Microsoft Graph");
+        assertThat(browser.has("#ews-retirement"))
+                .as("no notice on a Graph connection")
+                .isFalse();
+        assertThat(browser.text("dl.facts")).contains("GRAPH");
+        browser.screenshot("switched-to-graph.png");
     }
 
     @Test
