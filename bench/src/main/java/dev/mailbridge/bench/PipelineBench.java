@@ -49,10 +49,17 @@ import org.springframework.context.ConfigurableApplicationContext;
  * <p>The modes of one run each get their own server, side by side in the same JVM at the same time:
  * {@code streaming} (Mailbridge's default, polling every 30 s as the backstop), {@code poll-30} (polling
  * at Mailbridge's default interval) and {@code poll-60} (the named peer: the seed help desk polls every
- * minute). Ingest and scale run on the streaming server.
+ * minute). Ingest and scale run on the streaming server. {@code graph} (not run unless named in {@code
+ * --modes}): an Exchange Online mailbox of the Contoso tenant over Microsoft Graph, app-only, hearing of new
+ * mail by Graph change notifications that the emulator POSTs to the server's {@code /graph/notifications}
+ * (its public base URL is its own loopback address, allowed because the emulator's Graph is local), with the
+ * same 30 s poll backstop as {@code streaming}.
  */
 final class PipelineBench {
     static final List<String> MODES = List.of("streaming", "poll-30", "poll-60");
+    static final List<String> KNOWN_MODES = List.of("streaming", "poll-30", "poll-60", "graph");
+    static final String CONTOSO = "contoso.onmicrosoft.com";
+    static final String CONTOSO_ID = "c0a7c0a7-0000-4000-8000-000000000001";
     static final ObjectMapper JSON = new ObjectMapper();
     static final Pattern TAG = Pattern.compile("pb-(\\d+)");
 
@@ -73,7 +80,8 @@ final class PipelineBench {
                   Emulator + Mailbridge servers in-process (embedded H2), webhook receiver in the bench.
                   Latency: --messages (default 200) delivered one at a time per mode at random (exponential)
                   gaps of mean --gap-ms (default 500) into one watched mailbox, all modes at once, each on
-                  its own server: streaming, poll-30, poll-60 (default all). Ingest (streaming): --ingest
+                  its own server: streaming, poll-30, poll-60 (default these three) and graph (Microsoft
+                  Graph change notifications, Contoso app-only; only when named). Ingest (streaming): --ingest
                   messages (default 2000) as fast as possible into 1 mailbox, then the same spread over
                   --ingest-mailboxes (default 1000). Scale (streaming): heap after GC and live threads with
                   --scale watched mailboxes (default 1000,10000; 0 = skip), and one message's latency there.""";
@@ -112,8 +120,8 @@ final class PipelineBench {
             }
         }
         for (String m : modes) {
-            if (!MODES.contains(m)) {
-                throw new IllegalArgumentException("unknown mode " + m + " (known: " + MODES + ")");
+            if (!KNOWN_MODES.contains(m)) {
+                throw new IllegalArgumentException("unknown mode " + m + " (known: " + KNOWN_MODES + ")");
             }
         }
         if (messages < 0 || gap < 0 || ingest < 0 || ingestMailboxes < 1) {
@@ -177,11 +185,14 @@ final class PipelineBench {
 
         Server(String mode, Path dataDir) {
             this.mode = mode;
-            String notifications = mode.equals("streaming") ? "streaming" : "poll";
+            String notifications = mode.equals("streaming") || mode.equals("graph") ? "streaming" : "poll";
             String interval = mode.equals("poll-60") ? "PT60S" : "PT30S";
+            // Graph's notifications need the server's address before it starts: a free port, chosen now
+            int port = mode.equals("graph") ? freePort() : 0;
             SpringApplication app = new SpringApplication(MailbridgeServer.class);
             context = app.run(
-                    "--server.port=0",
+                    "--server.port=" + port,
+                    "--mailbridge.public-base-url=http://localhost:" + port,
                     "--mailbridge.data-dir=" + dataDir,
                     "--mailbridge.database-url=",
                     "--mailbridge.receive.notifications=" + notifications,
@@ -220,17 +231,34 @@ final class PipelineBench {
             }
         }
 
-        /** An organisation, the Exchange Server connection (ews.service impersonating) and the webhook target. */
+        /**
+         * An organisation, the connection (Exchange Server: ews.service impersonating; graph: the Contoso web
+         * app over Microsoft Graph, app-only) and the webhook target.
+         */
         void setUp(Emulator emulator, Webhook hook) throws IOException {
             String org = call("POST", "/api/v1/organisations", Map.of("name", "Bench " + mode), 201)
                     .get("id")
                     .asText();
             Map<String, Object> c = new LinkedHashMap<>();
-            c.put("name", "Service account");
-            c.put("signInMode", "BASIC_IMPERSONATED");
-            c.put("ewsUrl", emulator.loginUrl() + emulator.exchange().ewsPath());
-            c.put("username", "ews.service@northwind.local");
-            c.put("password", "Ews-Service1!");
+            if (mode.equals("graph")) {
+                c.put("name", "Contoso app over Graph");
+                c.put("transport", "GRAPH");
+                c.put("signInMode", "OAUTH_APP_ONLY");
+                c.put("ewsUrl", emulator.loginUrl() + emulator.exchange().ewsPath());
+                c.put(
+                        "graphUrl",
+                        emulator.graphUrl(dev.mailbridge.emulator.Cloud.GLOBAL).toString());
+                c.put("loginAuthority", emulator.loginUrl().toString());
+                c.put("tenantId", CONTOSO);
+                c.put("clientId", GraphSync.WEB_APP);
+                c.put("clientSecret", GraphSync.WEB_APP_SECRET);
+            } else {
+                c.put("name", "Service account");
+                c.put("signInMode", "BASIC_IMPERSONATED");
+                c.put("ewsUrl", emulator.loginUrl() + emulator.exchange().ewsPath());
+                c.put("username", "ews.service@northwind.local");
+                c.put("password", "Ews-Service1!");
+            }
             c.put("trustedCaPem", Files.readString(emulator.caCertificate()));
             connection = call("POST", "/api/v1/organisations/" + org + "/connections", c, 201)
                     .get("id")
@@ -248,9 +276,13 @@ final class PipelineBench {
                             "POST", "/api/v1/connections/" + connection + "/mailboxes", Map.of("address", address), 201)
                     .get("id")
                     .asText();
-            JsonNode test = call("POST", "/api/v1/mailboxes/" + id + "/test", null, 200);
-            if (!test.get("passed").asBoolean()) {
-                throw new IllegalStateException(mode + ": mailbox test failed for " + address + ": " + test);
+            if (mode.equals("graph")) {
+                call("POST", "/api/v1/mailboxes/" + id + "/authorize", null, 200); // app-only: gets a token
+            } else {
+                JsonNode test = call("POST", "/api/v1/mailboxes/" + id + "/test", null, 200);
+                if (!test.get("passed").asBoolean()) {
+                    throw new IllegalStateException(mode + ": mailbox test failed for " + address + ": " + test);
+                }
             }
             call("PUT", "/api/v1/mailboxes/" + id + "/receive", Map.of("enabled", true, "startFromNow", true), 200);
             watched.add(address);
@@ -258,13 +290,18 @@ final class PipelineBench {
 
         /** The server's own gauge {@code mailbridge_receive_watches{mode="STREAMING"}} (or -1). */
         double streamingWatches() {
+            return watches("STREAMING");
+        }
+
+        /** The server's gauge {@code mailbridge_receive_watches{mode=...}} (or -1). */
+        double watches(String gaugeMode) {
             try {
                 HttpResponse<String> r = http.send(
                         HttpRequest.newBuilder(URI.create(base + "/actuator/prometheus"))
                                 .header("Authorization", "Bearer " + key)
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
-                Matcher m = Pattern.compile("mailbridge_receive_watches\\{mode=\"STREAMING\"} ([0-9.E]+)")
+                Matcher m = Pattern.compile("mailbridge_receive_watches\\{mode=\"" + gaugeMode + "\"} ([0-9.E]+)")
                         .matcher(r.body());
                 return m.find() ? Double.parseDouble(m.group(1)) : -1;
             } catch (IOException e) {
@@ -283,6 +320,22 @@ final class PipelineBench {
 
     private static final AtomicInteger MAILBOXES = new AtomicInteger();
     private static final java.util.concurrent.atomic.AtomicLong TAGS = new java.util.concurrent.atomic.AtomicLong();
+
+    static int freePort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A user with a mailbox in the Contoso (Exchange Online) tenant, for the graph mode. */
+    static String newContosoMailbox(Emulator emulator, String prefix) {
+        String address = prefix + "." + MAILBOXES.incrementAndGet() + "@" + CONTOSO;
+        emulator.entra().directory().createUser(CONTOSO, JSON.createObjectNode().put("upn", address));
+        emulator.exchange().mailboxes().createMailbox(address, prefix, CONTOSO_ID);
+        return address;
+    }
 
     static String newMailbox(Emulator emulator, String prefix) {
         String address = prefix + "." + MAILBOXES.incrementAndGet() + "@northwind.local";
@@ -411,12 +464,24 @@ final class PipelineBench {
             throws Exception {
         Map<String, String> mailbox = new LinkedHashMap<>();
         for (Map.Entry<String, Server> e : servers.entrySet()) {
-            String a = newMailbox(emulator, "latency-" + e.getKey());
+            String a = e.getKey().equals("graph")
+                    ? newContosoMailbox(emulator, "latency-graph")
+                    : newMailbox(emulator, "latency-" + e.getKey());
             e.getValue().watch(a);
             mailbox.put(e.getKey(), a);
         }
         if (servers.containsKey("streaming")) {
             awaitStreaming(servers.get("streaming"), 1);
+        }
+        if (servers.containsKey("graph")) {
+            Server g = servers.get("graph");
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (g.watches("GRAPH") < 1) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("graph: the mailbox has no Graph subscription after 2 minutes");
+                }
+                Thread.sleep(200);
+            }
         }
         // all modes at once, each its own delivery thread and random gaps
         Map<String, Map<Long, Long>> sent = new LinkedHashMap<>();

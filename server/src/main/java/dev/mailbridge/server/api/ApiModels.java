@@ -630,7 +630,8 @@ final class ApiModels {
 
             @Schema(
                     description = "How the active mailbox hears of new mail now: STREAMING, PULL (streaming "
-                            + "refused) or POLL (only the poll interval); null when not active")
+                            + "refused), GRAPH (Microsoft Graph change notifications) or POLL (only the poll "
+                            + "interval); null when not active")
             NotificationMode notifications,
 
             @Schema(
