@@ -246,6 +246,8 @@ public final class DemoMain {
         String ca = Files.readString(emulator.caCertificate(), StandardCharsets.US_ASCII);
         String login = emulator.loginUrl().toString();
         String ews = login + "/EWS/Exchange.asmx";
+        String graphUrl =
+                emulator.graphUrl(dev.mailbridge.emulator.Cloud.GLOBAL).toString();
         var c = services.connections();
         UUID contoso = c.createOrganisation("Contoso (emulated Exchange Online)", "demo")
                 .id();
@@ -253,6 +255,7 @@ public final class DemoMain {
                         contoso,
                         ConnectionSettings.builder("Support mailbox (OAuth delegated)", SignInMode.OAUTH_DELEGATED)
                                 .ewsUrl(ews)
+                                .graphUrl(graphUrl) // the emulator's Graph, for "Switch to Graph"
                                 .loginAuthority(login)
                                 .tenantId("contoso.onmicrosoft.com")
                                 .clientId("c0a7c0a7-0000-4000-8000-0000000000a1")
@@ -266,6 +269,7 @@ public final class DemoMain {
                         contoso,
                         ConnectionSettings.builder("Help desk (OAuth app-only)", SignInMode.OAUTH_APP_ONLY)
                                 .ewsUrl(ews)
+                                .graphUrl(graphUrl)
                                 .loginAuthority(login)
                                 .tenantId("c0a7c0a7-0000-4000-8000-000000000001")
                                 .clientId("c0a7c0a7-0000-4000-8000-0000000000a1")
@@ -280,8 +284,7 @@ public final class DemoMain {
                         ConnectionSettings.builder("Sales desk (Microsoft Graph, app-only)", SignInMode.OAUTH_APP_ONLY)
                                 .transport(Transport.GRAPH)
                                 .ewsUrl(ews)
-                                .graphUrl(emulator.graphUrl(dev.mailbridge.emulator.Cloud.GLOBAL)
-                                        .toString())
+                                .graphUrl(graphUrl)
                                 .loginAuthority(login)
                                 .tenantId(CONTOSO_TENANT_ID)
                                 .clientId("c0a7c0a7-0000-4000-8000-0000000000a1")

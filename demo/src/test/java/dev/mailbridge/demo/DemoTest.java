@@ -81,6 +81,16 @@ class DemoTest {
                     .findFirst()
                     .orElseThrow();
             assertThat(services.connections().missingForAuthorize(delegated)).isEmpty();
+            // the Exchange Online connections over EWS can switch to the emulator's Graph from their notice
+            var helpDesk = stores.connections().all().stream()
+                    .filter(c -> c.signInMode() == SignInMode.OAUTH_APP_ONLY
+                            && c.transport() == dev.mailbridge.core.model.Transport.EWS)
+                    .findFirst()
+                    .orElseThrow();
+            var check = demo.server()
+                    .getBean(dev.mailbridge.server.ReceiveScheduler.class)
+                    .checkSwitchToGraph(helpDesk.id());
+            assertThat(check.ok()).as(check.errors().toString()).isTrue();
             assertThat(demo.emulator()
                             .entra()
                             .directory()
