@@ -71,6 +71,20 @@ public class GraphException extends RuntimeException {
         return fix;
     }
 
+    /**
+     * Whether Graph refused this request for good, for a reason of its own (gone, malformed, a bad id or
+     * folder): a 4xx other than a sign-in (401), a permission (403), a timeout (408) or throttling (429),
+     * which concern every request alike.
+     */
+    public boolean refusedForGood() {
+        return httpStatus >= 400
+                && httpStatus < 500
+                && httpStatus != 401
+                && httpStatus != 403
+                && httpStatus != 408
+                && httpStatus != 429;
+    }
+
     /** Whether the same request may succeed later (throttling, a server that was busy, the network). */
     public boolean retryable() {
         return httpStatus == 0 || httpStatus == 429 || httpStatus >= 500;

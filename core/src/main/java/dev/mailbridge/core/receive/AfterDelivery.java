@@ -242,7 +242,7 @@ public final class AfterDelivery {
                     done++;
                 }
             } catch (GraphException e) {
-                if (lastsForThisMessage(e)) {
+                if (e.refusedForGood()) {
                     finish(mailboxId, r, State.FAILED, action, e.code(), text(e));
                     failed++;
                 } else {
@@ -310,12 +310,6 @@ public final class AfterDelivery {
         } catch (GraphNotFoundException e) {
             return true;
         }
-    }
-
-    /** A 4xx about this message (bad folder id, invalid request) that retrying will not change. */
-    private static boolean lastsForThisMessage(GraphException e) {
-        int s = e.httpStatus();
-        return !e.retryable() && s >= 400 && s < 500 && s != 401 && s != 403 && s != 408 && s != 429;
     }
 
     private void finish(UUID mailboxId, Ready r, State state, String action, String code, String error) {

@@ -40,6 +40,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 /**
  * Incremental sync of a mailbox's incoming folder (the folder mapped to {@link FolderRole#INCOMING},
@@ -376,19 +377,39 @@ public final class MailboxSync {
     /** MIME of the messages over Graph, each in a temporary file; refusals for good go into {@code refused}. */
     private static Map<String, Path> graphDownload(
             GraphClient graph, List<MailMessage> messages, Map<String, GraphException> refused) {
+        return toTempFiles(
+                messages.stream().map(MailMessage::id).toList(),
+                graph::downloadMime,
+                GraphException.class,
+                GraphException::refusedForGood,
+                refused);
+    }
+
+    /** How one message's MIME is written to a stream. */
+    private interface Download {
+        void to(String id, OutputStream out);
+    }
+
+    /**
+     * Each message's MIME in a temporary file (streamed, never whole in memory). A refusal of type {@code
+     * type} that {@code forGood} accepts puts the message in {@code refused} instead; any other failure
+     * deletes the files and fails the page, which the next pass repeats.
+     */
+    private static <E extends RuntimeException> Map<String, Path> toTempFiles(
+            List<String> ids, Download download, Class<E> type, Predicate<E> forGood, Map<String, E> refused) {
         Map<String, Path> out = new LinkedHashMap<>();
         try {
-            for (MailMessage msg : messages) {
+            for (String id : ids) {
                 Path file = Files.createTempFile("mailbridge-mime-", ".eml");
-                out.put(msg.id(), file);
+                out.put(id, file);
                 try (OutputStream o = Files.newOutputStream(file)) {
-                    graph.downloadMime(msg.id(), o);
-                } catch (GraphException e) {
-                    if (!refusedForGood(e)) {
-                        throw e; // the pass fails and is repeated: nothing is recorded for this page
+                    download.to(id, o);
+                } catch (RuntimeException e) {
+                    if (!type.isInstance(e) || !forGood.test(type.cast(e))) {
+                        throw e;
                     }
-                    deleteQuietly(out.remove(msg.id()));
-                    refused.put(msg.id(), e);
+                    deleteQuietly(out.remove(id));
+                    refused.put(id, type.cast(e));
                 }
             }
             return out;
@@ -399,18 +420,6 @@ public final class MailboxSync {
             out.values().forEach(MailboxSync::deleteQuietly);
             throw e;
         }
-    }
-
-    /** A 404 (gone) or another 4xx about this one message; sign-in, permission and throttling fail the pass. */
-    private static boolean refusedForGood(GraphException e) {
-        int status = e.httpStatus();
-        return !e.retryable()
-                && status >= 400
-                && status < 500
-                && status != 401
-                && status != 403
-                && status != 408
-                && status != 429;
     }
 
     /** Hands the message on; false when the sink rejected it (then it was given to {@link MessageSink#failed}). */
@@ -440,37 +449,20 @@ public final class MailboxSync {
      */
     private Map<String, Path> download(
             EwsClient ews, Mailbox m, List<ItemChange> changes, Map<String, EwsResponseException> refused) {
-        Map<String, Path> out = new LinkedHashMap<>();
-        List<ItemId> wanted = new ArrayList<>();
+        List<String> wanted = new ArrayList<>();
         for (ItemChange c : changes) {
             if (c instanceof ItemChange.Create
                     && c.itemId() != null
                     && !syncs.alreadyReceived(m.id(), c.itemId().id())) {
-                wanted.add(c.itemId());
+                wanted.add(c.itemId().id());
             }
         }
-        try {
-            for (ItemId id : wanted) {
-                Path file = Files.createTempFile("mailbridge-mime-", ".eml");
-                out.put(id.id(), file);
-                try (OutputStream o = Files.newOutputStream(file)) {
-                    ews.downloadMime(id, o);
-                } catch (EwsResponseException e) {
-                    if (e.retryable()) {
-                        throw e;
-                    }
-                    deleteQuietly(out.remove(id.id()));
-                    refused.put(id.id(), e);
-                }
-            }
-            return out;
-        } catch (IOException e) {
-            out.values().forEach(MailboxSync::deleteQuietly);
-            throw new UncheckedIOException("cannot write a downloaded message to a temporary file", e);
-        } catch (RuntimeException e) {
-            out.values().forEach(MailboxSync::deleteQuietly);
-            throw e;
-        }
+        return toTempFiles(
+                wanted,
+                (id, o) -> ews.downloadMime(ItemId.of(id), o),
+                EwsResponseException.class,
+                e -> !e.retryable(),
+                refused);
     }
 
     private static String errorText(RuntimeException e) {
