@@ -3,9 +3,8 @@ package dev.mailbridge.core.receive;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.mailbridge.core.connect.ContosoApp;
 import dev.mailbridge.core.connect.MailboxServices;
-import dev.mailbridge.core.connect.NorthwindService;
+import dev.mailbridge.core.connect.TransportMailbox;
 import dev.mailbridge.core.deliver.Backoff;
 import dev.mailbridge.core.deliver.DeliveryTargetStore;
 import dev.mailbridge.core.deliver.DeliveryWorker;
@@ -39,7 +38,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -96,16 +94,8 @@ class AfterDeliveryTest {
         stores = new Stores(TestDatabases.open(kind), new Vault(KeyRing.of(KeyRing.newKey())), emulator.clock());
         services = new MailboxServices(
                 stores, emulator.clock(), dev.mailbridge.identity.http.HttpSettings.defaults(), Duration.ofDays(7));
-        UUID conn;
-        if (transport == Transport.GRAPH) {
-            address = ContosoApp.newMailbox(emulator, "after");
-            conn = ContosoApp.connection(services, emulator, Transport.GRAPH);
-        } else {
-            address = "after." + UUID.randomUUID().toString().substring(0, 8) + "@northwind.local";
-            emulator.exchange().mailboxes().createMailbox(address, "After", "0b1e0b1e-0000-4000-8000-000000000001");
-            conn = NorthwindService.connection(services, emulator);
-        }
-        mailbox = services.connections().addMailbox(conn, address, Optional.empty(), "test");
+        mailbox = TransportMailbox.create(transport, services, emulator, "after");
+        address = mailbox.address();
 
         HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         receiver.createContext("/hook", exchange -> {

@@ -5,9 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-import dev.mailbridge.core.connect.ContosoApp;
 import dev.mailbridge.core.connect.MailboxServices;
-import dev.mailbridge.core.connect.NorthwindService;
+import dev.mailbridge.core.connect.TransportMailbox;
 import dev.mailbridge.core.deliver.DeliveryTargetStore;
 import dev.mailbridge.core.deliver.DeliveryWorker;
 import dev.mailbridge.core.deliver.Outbox;
@@ -31,7 +30,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -65,17 +63,8 @@ class ReceiveToWebhookTest {
         Stores stores = new Stores(TestDatabases.open(kind), new Vault(KeyRing.of(KeyRing.newKey())), emulator.clock());
         MailboxServices services =
                 new MailboxServices(stores, emulator.clock(), HttpSettings.defaults(), Duration.ofDays(7));
-        String address;
-        UUID conn;
-        if (transport == Transport.GRAPH) {
-            address = ContosoApp.newMailbox(emulator, "pipeline");
-            conn = ContosoApp.connection(services, emulator, Transport.GRAPH);
-        } else {
-            address = "pipeline." + UUID.randomUUID().toString().substring(0, 8) + "@northwind.local";
-            emulator.exchange().mailboxes().createMailbox(address, "Pipeline", "0b1e0b1e-0000-4000-8000-000000000001");
-            conn = NorthwindService.connection(services, emulator);
-        }
-        Mailbox mailbox = services.connections().addMailbox(conn, address, Optional.empty(), "test");
+        Mailbox mailbox = TransportMailbox.create(transport, services, emulator, "pipeline");
+        String address = mailbox.address();
 
         // A real receiver that checks every signature.
         String secret = WebhookSignature.newSecret();

@@ -3,9 +3,8 @@ package dev.mailbridge.core.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.mailbridge.core.connect.ContosoApp;
 import dev.mailbridge.core.connect.MailboxServices;
-import dev.mailbridge.core.connect.NorthwindService;
+import dev.mailbridge.core.connect.TransportMailbox;
 import dev.mailbridge.core.model.Mailbox;
 import dev.mailbridge.core.model.Transport;
 import dev.mailbridge.core.store.Stores;
@@ -20,7 +19,6 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -60,16 +58,8 @@ class MailboxSyncTest {
         Stores stores = new Stores(TestDatabases.open(kind), new Vault(KeyRing.of(KeyRing.newKey())), emulator.clock());
         MailboxServices services =
                 new MailboxServices(stores, emulator.clock(), HttpSettings.defaults(), Duration.ofDays(7));
-        UUID conn;
-        if (transport == Transport.GRAPH) {
-            address = ContosoApp.newMailbox(emulator, "sync");
-            conn = ContosoApp.connection(services, emulator, Transport.GRAPH);
-        } else {
-            address = "sync." + UUID.randomUUID().toString().substring(0, 8) + "@northwind.local";
-            emulator.exchange().mailboxes().createMailbox(address, "Sync test", "0b1e0b1e-0000-4000-8000-000000000001");
-            conn = NorthwindService.connection(services, emulator);
-        }
-        Mailbox m = services.connections().addMailbox(conn, address, Optional.empty(), "test");
+        Mailbox m = TransportMailbox.create(transport, services, emulator, "sync");
+        address = m.address();
         return new Fixture(stores, new MailboxSync(stores, services.access(), emulator.clock()), m);
     }
 
