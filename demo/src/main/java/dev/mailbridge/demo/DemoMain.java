@@ -251,45 +251,38 @@ public final class DemoMain {
         var c = services.connections();
         UUID contoso = c.createOrganisation("Contoso (emulated Exchange Online)", "demo")
                 .id();
+        // The Contoso web app for all three; EWS and the emulator's Graph both named (for "Switch to Graph")
+        java.util.function.BiFunction<String, SignInMode, ConnectionSettings.Builder> contosoApp =
+                (name, mode) -> ConnectionSettings.builder(name, mode)
+                        .ewsUrl(ews)
+                        .graphUrl(graphUrl)
+                        .loginAuthority(login)
+                        .tenantId(CONTOSO_TENANT_ID)
+                        .clientId("c0a7c0a7-0000-4000-8000-0000000000a1")
+                        .clientSecret(Secret.of("Mbr8Q~emulator.web.app.secret.value.0001"))
+                        .trustedCaPem(ca);
         UUID delegated = c.create(
                         contoso,
-                        ConnectionSettings.builder("Support mailbox (OAuth delegated)", SignInMode.OAUTH_DELEGATED)
-                                .ewsUrl(ews)
-                                .graphUrl(graphUrl) // the emulator's Graph, for "Switch to Graph"
-                                .loginAuthority(login)
+                        contosoApp
+                                .apply("Support mailbox (OAuth delegated)", SignInMode.OAUTH_DELEGATED)
                                 .tenantId("contoso.onmicrosoft.com")
-                                .clientId("c0a7c0a7-0000-4000-8000-0000000000a1")
-                                .clientSecret(Secret.of("Mbr8Q~emulator.web.app.secret.value.0001"))
-                                .trustedCaPem(ca)
                                 .build(),
                         "demo")
                 .id();
         c.addMailbox(delegated, "adele.vance@contoso.onmicrosoft.com", Optional.empty(), "demo");
         UUID appOnly = c.create(
                         contoso,
-                        ConnectionSettings.builder("Help desk (OAuth app-only)", SignInMode.OAUTH_APP_ONLY)
-                                .ewsUrl(ews)
-                                .graphUrl(graphUrl)
-                                .loginAuthority(login)
-                                .tenantId("c0a7c0a7-0000-4000-8000-000000000001")
-                                .clientId("c0a7c0a7-0000-4000-8000-0000000000a1")
-                                .clientSecret(Secret.of("Mbr8Q~emulator.web.app.secret.value.0001"))
-                                .trustedCaPem(ca)
+                        contosoApp
+                                .apply("Help desk (OAuth app-only)", SignInMode.OAUTH_APP_ONLY)
                                 .build(),
                         "demo")
                 .id();
         c.addMailbox(appOnly, "adele.vance@contoso.onmicrosoft.com", Optional.empty(), "demo");
         UUID graph = c.create(
                         contoso,
-                        ConnectionSettings.builder("Sales desk (Microsoft Graph, app-only)", SignInMode.OAUTH_APP_ONLY)
+                        contosoApp
+                                .apply("Sales desk (Microsoft Graph, app-only)", SignInMode.OAUTH_APP_ONLY)
                                 .transport(Transport.GRAPH)
-                                .ewsUrl(ews)
-                                .graphUrl(graphUrl)
-                                .loginAuthority(login)
-                                .tenantId(CONTOSO_TENANT_ID)
-                                .clientId("c0a7c0a7-0000-4000-8000-0000000000a1")
-                                .clientSecret(Secret.of("Mbr8Q~emulator.web.app.secret.value.0001"))
-                                .trustedCaPem(ca)
                                 .build(),
                         "demo")
                 .id();

@@ -42,31 +42,45 @@ class SwitchToGraphApiTest {
     @Autowired
     ApiKeys apiKeys;
 
-    @Test
-    void aMailboxWithHistoryMovesToGraphWithoutRepeatingAMessage() {
+    /** An app-only Contoso connection through the API, with an authorized mailbox of a new user of its own. */
+    record Setup(ApiClient api, String admin, String connection, String mailbox, String address, Reply created) {}
+
+    Setup setUp(String prefix, String clientId, String secret, String transport) {
         Emulator emulator = EMULATOR.emulator();
-        String address = "switch." + UUID.randomUUID().toString().substring(0, 8) + "@" + ApiJourneys.TENANT;
+        String address = prefix + "." + UUID.randomUUID().toString().substring(0, 8) + "@" + ApiJourneys.TENANT;
         emulator.entra()
                 .directory()
                 .createUser(
                         ApiJourneys.TENANT,
                         JsonNodeFactory.instance.objectNode().put("upn", address));
         ApiClient api = new ApiClient(port);
-        String admin = apiKeys.create("switch admin", EnumSet.allOf(ApiKey.Scope.class), "test")
+        String admin = apiKeys.create(prefix + " admin", EnumSet.allOf(ApiKey.Scope.class), "test")
                 .value();
-        Reply org = api.post("/api/v1/organisations", admin, Map.of("name", "Contoso switch"));
+        Reply org = api.post("/api/v1/organisations", admin, Map.of("name", "Contoso " + prefix));
         org.expect(201);
-        Map<String, Object> settings =
-                ApiJourneys.oauth(emulator, "Contoso app", "OAUTH_APP_ONLY", ApiJourneys.CLIENT_SECRET);
+        Map<String, Object> settings = ApiJourneys.oauth(emulator, "Contoso app", "OAUTH_APP_ONLY", secret);
+        settings.put("clientId", clientId);
+        settings.put("transport", transport);
         settings.put("graphUrl", emulator.graphUrl(Cloud.GLOBAL).toString());
         Reply conn = api.post("/api/v1/organisations/" + org.text("id") + "/connections", admin, settings);
         conn.expect(201);
-        String connection = conn.text("id");
-        assertThat(conn.get("notices")).hasSize(1);
-        Reply mailbox = api.post("/api/v1/connections/" + connection + "/mailboxes", admin, Map.of("address", address));
-        mailbox.expect(201);
-        String id = mailbox.text("id");
+        String id = api.post("/api/v1/connections/" + conn.text("id") + "/mailboxes", admin, Map.of("address", address))
+                .expect(201)
+                .text("id");
         api.post("/api/v1/mailboxes/" + id + "/authorize", admin, null).expect(200); // app-only: a token is the grant
+        return new Setup(api, admin, conn.text("id"), id, address, conn);
+    }
+
+    @Test
+    void aMailboxWithHistoryMovesToGraphWithoutRepeatingAMessage() {
+        Emulator emulator = EMULATOR.emulator();
+        Setup s = setUp("switch", ApiJourneys.CLIENT_ID, ApiJourneys.CLIENT_SECRET, "EWS");
+        ApiClient api = s.api();
+        String admin = s.admin();
+        String connection = s.connection();
+        String id = s.mailbox();
+        String address = s.address();
+        assertThat(s.created().get("notices")).hasSize(1);
         api.put("/api/v1/mailboxes/" + id + "/receive", admin, Map.of("enabled", true, "startFromNow", false))
                 .expect(200);
         deliver(emulator, address, "old 1");
@@ -129,27 +143,11 @@ class SwitchToGraphApiTest {
                 .put("adminConsented", true);
         spec.putArray("application").add("https://graph.microsoft.com/Mail.ReadWrite");
         emulator.entra().directory().createApp(ApiJourneys.TENANT, spec);
-        String address = "nosend." + UUID.randomUUID().toString().substring(0, 8) + "@" + ApiJourneys.TENANT;
-        emulator.entra()
-                .directory()
-                .createUser(
-                        ApiJourneys.TENANT,
-                        JsonNodeFactory.instance.objectNode().put("upn", address));
-        ApiClient api = new ApiClient(port);
-        String admin = apiKeys.create("no-send admin", EnumSet.allOf(ApiKey.Scope.class), "test")
-                .value();
-        Reply org = api.post("/api/v1/organisations", admin, Map.of("name", "Contoso no send"));
-        Map<String, Object> settings =
-                ApiJourneys.oauth(emulator, "Reader app", "OAUTH_APP_ONLY", "Nos8Q~no.send.app.secret.value.00");
-        settings.put("clientId", clientId);
-        settings.put("transport", "GRAPH");
-        settings.put("graphUrl", emulator.graphUrl(Cloud.GLOBAL).toString());
-        Reply conn = api.post("/api/v1/organisations/" + org.text("id") + "/connections", admin, settings);
-        conn.expect(201);
-        String id = api.post("/api/v1/connections/" + conn.text("id") + "/mailboxes", admin, Map.of("address", address))
-                .expect(201)
-                .text("id");
-        api.post("/api/v1/mailboxes/" + id + "/authorize", admin, null).expect(200);
+        Setup s = setUp("nosend", clientId, "Nos8Q~no.send.app.secret.value.00", "GRAPH");
+        ApiClient api = s.api();
+        String admin = s.admin();
+        String id = s.mailbox();
+        String address = s.address();
 
         Reply sent = api.post(
                 "/api/v1/mailboxes/" + id + "/send",
