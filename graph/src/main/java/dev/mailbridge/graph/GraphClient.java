@@ -98,6 +98,7 @@ public final class GraphClient {
      * stored deltaLink (or the nextLink of the page before).
      *
      * @throws GraphResyncRequiredException when Graph no longer knows the state: start again with null
+     * @throws GraphException also when a page has neither a nextLink nor a deltaLink
      */
     public DeltaPage delta(String folder, String link, int pageSize) {
         URI uri = link != null
@@ -117,10 +118,19 @@ public final class GraphClient {
                                     id, null, removed.path("reason").asText("deleted"))
                             : new DeltaPage.Change(id, MailMessage.of(n), null));
         }
-        return new DeltaPage(
-                List.copyOf(changes),
-                GraphErrors.textOrNull(page.get("@odata.nextLink")),
-                GraphErrors.textOrNull(page.get("@odata.deltaLink")));
+        String next = GraphErrors.textOrNull(page.get("@odata.nextLink"));
+        String delta = GraphErrors.textOrNull(page.get("@odata.deltaLink"));
+        if (next == null && delta == null) {
+            // a page that leads nowhere: the round could neither go on nor be resumed
+            throw new GraphException(
+                    200,
+                    null,
+                    null,
+                    null,
+                    "Microsoft Graph ended a delta page with neither a nextLink nor a deltaLink.",
+                    "Sync the folder again from the start.");
+        }
+        return new DeltaPage(List.copyOf(changes), next, delta);
     }
 
     /**
@@ -137,15 +147,6 @@ public final class GraphClient {
             apply.accept(page);
             if (page.last()) {
                 return page.deltaLink();
-            }
-            if (page.nextLink() == null) {
-                throw new GraphException(
-                        200,
-                        null,
-                        null,
-                        null,
-                        "Microsoft Graph ended a delta page with neither a nextLink nor a deltaLink.",
-                        "Sync the folder again from the start.");
             }
             link = page.nextLink();
         }

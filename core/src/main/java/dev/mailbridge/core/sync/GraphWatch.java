@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * <p>Without a usable notification URL ({@link #unusable}) nothing is subscribed: the caller's polling
  * syncs the mailbox by delta, and the status says why and how to change that.
  */
-final class GraphWatch implements MailboxWatchers.Watch {
+final class GraphWatch extends WatchThread {
     private static final Logger LOG = LoggerFactory.getLogger(GraphWatch.class);
     private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -54,9 +54,7 @@ final class GraphWatch implements MailboxWatchers.Watch {
     private final AtomicLong notifications = new AtomicLong();
     private volatile WatchStatus status;
     private volatile Current current;
-    private volatile boolean closed;
     private volatile boolean forGood;
-    private Thread thread;
 
     /** @param graphUrl the connection's Graph root; empty for the cloud's own */
     GraphWatch(MailboxWatchers owner, UUID mailboxId, MailboxSync.Incoming incoming, Optional<String> graphUrl) {
@@ -132,35 +130,13 @@ final class GraphWatch implements MailboxWatchers.Watch {
             removeLeftover();
             return;
         }
-        thread = Thread.ofVirtual().name("graph-watch-" + mailboxId).start(this::run);
+        startThread("graph-watch-" + mailboxId);
     }
 
     @Override
     public void close(boolean forGood) {
         this.forGood = forGood;
-        closed = true;
-        Thread t;
-        synchronized (this) {
-            t = thread;
-        }
-        if (t != null) {
-            t.interrupt();
-        }
-    }
-
-    @Override
-    public void join(Duration limit) {
-        Thread t;
-        synchronized (this) {
-            t = thread;
-        }
-        if (t != null) {
-            try {
-                t.join(limit);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        super.close(forGood);
     }
 
     /** Constant-time check of a notification's clientState against the subscription's. */
@@ -185,7 +161,8 @@ final class GraphWatch implements MailboxWatchers.Watch {
         owner.requests.request(mailboxId);
     }
 
-    private void run() {
+    @Override
+    protected void run() {
         Duration backoff = Duration.ofSeconds(1);
         try {
             while (!closed) {

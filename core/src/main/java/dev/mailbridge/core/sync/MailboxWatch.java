@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * {@link MailboxWatchers.Options#retryBetterAfter}; a failure that is not a refusal (Exchange unreachable,
  * a sign-in that fails) is retried with back-off, polling meanwhile.
  */
-final class MailboxWatch implements MailboxWatchers.Watch {
+final class MailboxWatch extends WatchThread {
     private static final Logger LOG = LoggerFactory.getLogger(MailboxWatch.class);
     private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
 
@@ -59,8 +59,6 @@ final class MailboxWatch implements MailboxWatchers.Watch {
     private final LinkedBlockingQueue<Signal> signals = new LinkedBlockingQueue<>();
     private final java.util.concurrent.atomic.AtomicLong notifications = new java.util.concurrent.atomic.AtomicLong();
     private volatile WatchStatus status;
-    private volatile boolean closed;
-    private Thread thread;
 
     private String streamingRefusal;
     private Instant retryStreamingAt = Instant.MIN;
@@ -98,35 +96,7 @@ final class MailboxWatch implements MailboxWatchers.Watch {
         if (owner.options.mode() == NotificationMode.POLL) {
             return; // the caller's periodic passes are all there is
         }
-        thread = Thread.ofVirtual().name("mailbox-watch-" + mailboxId).start(this::run);
-    }
-
-    /** Stops the watch and removes its subscription (EWS subscriptions do not outlive the process anyway). */
-    @Override
-    public void close(boolean forGood) {
-        closed = true;
-        Thread t;
-        synchronized (this) {
-            t = thread;
-        }
-        if (t != null) {
-            t.interrupt();
-        }
-    }
-
-    @Override
-    public void join(Duration limit) {
-        Thread t;
-        synchronized (this) {
-            t = thread;
-        }
-        if (t != null) {
-            try {
-                t.join(limit);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        startThread("mailbox-watch-" + mailboxId);
     }
 
     /** Called by the stream group, on its thread. */
@@ -150,7 +120,8 @@ final class MailboxWatch implements MailboxWatchers.Watch {
         return notifications.get();
     }
 
-    private void run() {
+    @Override
+    protected void run() {
         Duration backoff = Duration.ofSeconds(1);
         while (!closed) {
             Instant now = owner.clock.instant();

@@ -1,0 +1,45 @@
+package dev.mailbridge.core.sync;
+
+import java.time.Duration;
+
+/** A watch's own virtual thread: started once, interrupted to close, joined within a limit. */
+abstract class WatchThread implements MailboxWatchers.Watch {
+    /** Set by {@link #close}; the thread's loops end when they see it. */
+    protected volatile boolean closed;
+
+    private Thread thread;
+
+    /** Starts {@link #run} on a virtual thread named {@code name}; the caller holds this watch's lock. */
+    protected final void startThread(String name) {
+        thread = Thread.ofVirtual().name(name).start(this::run);
+    }
+
+    protected abstract void run();
+
+    @Override
+    public void close(boolean forGood) {
+        closed = true;
+        Thread t;
+        synchronized (this) {
+            t = thread;
+        }
+        if (t != null) {
+            t.interrupt();
+        }
+    }
+
+    @Override
+    public void join(Duration limit) {
+        Thread t;
+        synchronized (this) {
+            t = thread;
+        }
+        if (t != null) {
+            try {
+                t.join(limit);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
