@@ -312,7 +312,14 @@ final class WatchCommand extends CliCommand {
                     + " Graph every " + interval + " s: its change notifications need a public HTTPS endpoint, which"
                     + " a command line does not have; Ctrl-C stops) ...");
             String link = round(null, false);
-            started("polling");
+            ObjectNode json = Output.object();
+            json.put("event", "watching");
+            json.put("mailbox", profile.mailbox().address());
+            json.put("folder", folder);
+            json.put("mode", "polling");
+            json.put("transport", "graph");
+            json.put("intervalSeconds", interval);
+            out.json(json);
             while (!done(shown, until)) {
                 Thread.sleep(waitMillis(until, Duration.ofSeconds(interval)));
                 if (Thread.interrupted()) {
@@ -355,15 +362,6 @@ final class WatchCommand extends CliCommand {
                 }
                 next = page.nextLink();
             }
-        }
-
-        private void started(String mode) {
-            ObjectNode json = Output.object();
-            json.put("event", "watching");
-            json.put("mailbox", profile.mailbox().address());
-            json.put("folder", folder);
-            json.put("mode", mode);
-            out.json(json);
         }
 
         private void print(MailMessage m) {
