@@ -145,8 +145,8 @@ class CliGraphTest {
         Cli.Running first = cli.start("fetch", "--out", out.toString(), "--page-size", "2", "--json");
         Path state = out.resolve(FetchState.FILE);
         first.await(s -> stateHasNextLink(state), Duration.ofSeconds(60));
-        // Graph now throttles this mailbox past the CLI's retry budget: the fetch stops part-way.
-        emulator.graph().throttle().throttle(address, 1000, 25);
+        // Graph now throttles this mailbox for longer than the client's retry budget: the fetch stops part-way.
+        emulator.graph().throttle().throttle(address, 1000, 600);
         Cli.Result failed = first.finish(Duration.ofSeconds(90));
         assertThat(failed.exit()).as(failed.toString()).isEqualTo(ExitCodes.EWS);
         JsonNode error = Output.JSON.readTree(failed.err().strip()).path("error");
