@@ -7,13 +7,21 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.mailbridge.emulator.Emulator;
 import dev.mailbridge.emulator.graph.RestIds;
 import dev.mailbridge.emulator.junit.EmulatorExtension;
+import dev.mailbridge.emulator.junit.SignInBrowser;
+import dev.mailbridge.emulator.junit.SignInBrowser.Person;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -131,6 +139,44 @@ class CliGraphTest {
 
         Cli.Result help = cli.run("login", "--help");
         assertThat(help.out()).contains("--transport=TRANSPORT", "--graph-url=URL");
+        assertThat(cli.run("completion", "bash").out()).contains("--transport", "--graph-url");
+    }
+
+    @Test
+    void browserLoginOverGraphSignsInAUserWhoseMailboxIsReachedOverGraph() throws Exception {
+        // Delegated with the web app (it holds Graph's Mail.ReadWrite and Mail.Send), its secret from the env.
+        List<String> args = new ArrayList<>(List.of(login(CliSignInTest.ADELE, "-p", "adele", "--json")));
+        args.set(args.indexOf("--app-only"), "--browser");
+        args.addAll(List.of("--no-open", "--with-client-secret"));
+        Cli.Running running = cli.start(args.toArray(String[]::new));
+        JsonNode started = running.awaitJson("event", "browser", Duration.ofSeconds(30));
+        String redirect = started.path("redirectUri").asText();
+        Map<String, String> callback = new SignInBrowser(emulator.sslContext())
+                .signIn(
+                        URI.create(started.path("authorizationUrl").asText()),
+                        redirect,
+                        Person.of(CliSignInTest.ADELE, CliSignInTest.ADELE_PASSWORD))
+                .params();
+        String query = callback.entrySet().stream()
+                .map(e -> CliSignInTest.enc(e.getKey()) + "=" + CliSignInTest.enc(e.getValue()))
+                .collect(Collectors.joining("&"));
+        HttpResponse<String> page = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(redirect + "/?" + query))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).isEqualTo(200);
+        Cli.Result done = running.finish(Duration.ofSeconds(30));
+        assertThat(done.exit()).as(done.toString()).isZero();
+        assertThat(done.jsonLines().get(1).path("transport").asText()).isEqualTo("graph");
+        assertThat(done.jsonLines().get(1).path("signedInAs").asText()).isEqualTo(CliSignInTest.ADELE);
+
+        Cli.Result check = cli.run("check", "-p", "adele");
+        assertThat(check.exit()).as(check.toString()).isZero();
+        assertThat(check.out()).contains("[ok]   Graph host", "Connection OK");
+        Cli.Result folders = cli.run("folders", "-p", "adele");
+        assertThat(folders.exit()).as(folders.toString()).isZero();
+        assertThat(folders.out()).contains(CliSignInTest.ADELE, "  Inbox  (");
     }
 
     @Test
