@@ -67,7 +67,7 @@ final class CheckCommand extends CliCommand {
             }
             return switch (s.name()) {
                 case "Settings" -> s.message().contains("not authorized") ? ExitCodes.AUTH : ExitCodes.USAGE;
-                case "EWS host", "TLS" -> ExitCodes.CONNECTION;
+                case "EWS host", "Graph host", "TLS" -> ExitCodes.CONNECTION;
                 case "Sign-in" -> ExitCodes.AUTH;
                 default ->
                     s.message().toLowerCase(Locale.ROOT).contains("401")

@@ -8,9 +8,9 @@ public final class ExitCodes {
     public static final int USAGE = 1;
     /** Sign-in failed: Entra refused (AADSTS...), a wrong password, a mailbox not authorized. */
     public static final int AUTH = 2;
-    /** Exchange or Entra could not be reached: DNS, TLS, proxy, timeouts, a wrong URL. */
+    /** Exchange, Microsoft Graph or Entra could not be reached: DNS, TLS, proxy, timeouts, a wrong URL. */
     public static final int CONNECTION = 3;
-    /** Exchange answered with an error (EWS ResponseCode, SOAP fault, throttling). */
+    /** Exchange answered with an error (EWS ResponseCode, SOAP fault, Microsoft Graph's error code, throttling). */
     public static final int EWS = 4;
     /** A local problem: a file that cannot be read or written, the CLI's state. */
     public static final int LOCAL = 5;

@@ -14,8 +14,16 @@ import dev.mailbridge.ews.model.ItemId;
 import dev.mailbridge.ews.ops.ItemShape;
 import dev.mailbridge.ews.ops.ItemSync;
 import dev.mailbridge.ews.ops.SyncFolderItems;
+import dev.mailbridge.graph.DeltaPage;
+import dev.mailbridge.graph.GraphClient;
+import dev.mailbridge.graph.GraphException;
+import dev.mailbridge.graph.GraphIds;
+import dev.mailbridge.graph.GraphNotFoundException;
+import dev.mailbridge.graph.GraphResyncRequiredException;
+import dev.mailbridge.graph.MailMessage;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,16 +46,21 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code mailbridge fetch}: a folder's messages to files, resumable. SyncFolderItems lists what is new
- * since the stored state; MimeDownload streams the MIME with several requests in flight; each page's
- * files are complete before its state is saved, and a file's name comes from its item id, so a re-run
- * after an interruption rewrites the same files rather than adding copies.
+ * {@code mailbridge fetch}: a folder's messages to files, resumable. Over EWS SyncFolderItems lists what is
+ * new since the stored state and MimeDownload streams the MIME with several requests in flight; over
+ * Microsoft Graph messages/delta lists it and each message's $value is streamed. Each page's files are
+ * complete before its state is saved, and a file's name comes from its item id, so a re-run after an
+ * interruption rewrites the same files rather than adding copies.
  */
 @Command(
         mixinStandardHelpOptions = true,
@@ -58,9 +71,6 @@ import picocli.CommandLine.Option;
                     + FetchState.FILE + ")."
         })
 final class FetchCommand extends CliCommand {
-    /** SyncFolderItems page size: a smaller page than Exchange's 512 saves the state more often. */
-    static final int PAGE = 100;
-
     private static final Pattern PERIOD = Pattern.compile("(\\d+)\\s*([dhm])", Pattern.CASE_INSENSITIVE);
     private static final DateTimeFormatter STAMP =
             DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT).withZone(ZoneOffset.UTC);
@@ -90,8 +100,28 @@ final class FetchCommand extends CliCommand {
                     + " or a period back from now (7d, 12h, P7D).")
     String since;
 
+    @Option(
+            names = "--page-size",
+            paramLabel = "N",
+            defaultValue = "100",
+            description = "Messages listed per page; the state is saved after each page's files (1 to 512, default:"
+                    + " ${DEFAULT-VALUE}).")
+    int pageSize;
+
+    /** What one run wrote. */
+    private static final class Outcome {
+        int written;
+        int skipped;
+        boolean restarted;
+        final List<String> files = new ArrayList<>();
+    }
+
     @Override
-    int run(CliState state, Output out) throws IOException {
+    int run(CliState state, Output out) throws IOException, InterruptedException {
+        if (pageSize < 1 || pageSize > 512) {
+            throw new CliException(
+                    ExitCodes.USAGE, "--page-size must be between 1 and 512.", "Use --page-size 100 (the default).");
+        }
         Profile p = state.profile(root.profile());
         Optional<Instant> from =
                 Optional.ofNullable(since).map(s -> parseSince(s, state.clock().instant()));
@@ -99,40 +129,78 @@ final class FetchCommand extends CliCommand {
         FetchState fetch = FetchState.load(dir)
                 .map(s -> resumable(s, p))
                 .orElseGet(() -> FetchState.fresh(dir, p.mailbox().address(), folder, format.name(), from));
-        boolean resuming = fetch.syncState != null;
+        boolean graph = Folders.graph(state, p.mailbox());
+        boolean resuming = fetch.state(graph) != null;
         if (resuming && from.isPresent() && !from.equals(fetch.since)) {
             out.note("Continuing the earlier fetch into " + dir + "; --since applies only to a new fetch.");
         }
-        Format fileFormat = Format.valueOf(fetch.format);
-
-        EwsClient ews = state.services().access().ews(p.mailbox().id());
-        FolderRef ref = Folders.resolve(state, p.mailbox(), folder);
-        Progress progress = new Progress(out.err(), root.environment().tty() && !out.json(), "messages");
-        if (!resuming) {
-            progress.total(ews.folder(ref).totalCount());
+        if (!resuming && fetch.otherState(graph) != null) {
+            out.note(dir + " was fetched over " + (graph ? "EWS" : "Microsoft Graph") + "; the profile now uses "
+                    + (graph ? "Microsoft Graph" : "EWS") + ": fetching the folder again over it (files already"
+                    + " there are rewritten, not duplicated).");
         }
+        Format fileFormat = Format.valueOf(fetch.format);
+        Progress progress = new Progress(out.err(), root.environment().tty() && !out.json(), "messages");
         Path partial = dir.resolve(".mailbridge-partial");
         Files.createDirectories(partial);
 
+        Outcome outcome = graph
+                ? overGraph(state, p, fetch, fileFormat, resuming, progress, partial, out)
+                : overEws(state, p, fetch, fileFormat, resuming, progress, partial, out);
+        progress.finish();
+        delete(partial);
+
+        ObjectNode json = Output.object();
+        json.put("mailbox", p.mailbox().address());
+        json.put("folder", folder);
+        json.put("out", dir.toAbsolutePath().toString());
+        json.put("format", fileFormat.name());
+        json.put("transport", graph ? "graph" : "ews");
+        json.put("fetched", outcome.written);
+        json.put("skipped", outcome.skipped);
+        json.put("resumed", resuming);
+        json.put("restarted", outcome.restarted);
+        json.putPOJO("files", outcome.files);
+        out.json(json);
+        out.line((outcome.written == 0
+                        ? "Nothing new"
+                        : "Fetched " + outcome.written + " new message" + (outcome.written == 1 ? "" : "s"))
+                + " from " + folder + " into " + dir + (resuming ? " (continued from the last run)." : "."));
+        return ExitCodes.OK;
+    }
+
+    private Outcome overEws(
+            CliState state,
+            Profile p,
+            FetchState fetch,
+            Format fileFormat,
+            boolean resuming,
+            Progress progress,
+            Path partial,
+            Output out) {
+        EwsClient ews = state.services().access().ews(p.mailbox().id());
+        FolderRef ref = Folders.resolve(state, p.mailbox(), folder);
+        if (!resuming) {
+            progress.total(ews.folder(ref).totalCount());
+        }
         MimeParser parser = new MimeParser();
         MimeDownload download = MimeDownload.builder(ews).build();
-        int[] written = {0};
-        int[] skipped = {0};
-        List<String> files = new ArrayList<>();
+        Outcome outcome = new Outcome();
         ItemSync.Result result = ItemSync.run(
                 ews,
-                new SyncFolderItems(ref, ItemShape.defaults(), fetch.syncState, List.of(), PAGE, false),
+                new SyncFolderItems(ref, ItemShape.defaults(), fetch.syncState, List.of(), pageSize, false),
                 new ItemSync.Handler() {
                     @Override
                     public void page(List<ItemChange> changes, String newSyncState) {
                         Map<String, String> names = new HashMap<>();
                         List<ItemId> ids = new ArrayList<>();
                         for (ItemChange c : changes) {
-                            if (c instanceof ItemChange.Create create && wanted(create.item(), fetch.since)) {
+                            if (c instanceof ItemChange.Create create
+                                    && wanted(create.item().dateTimeReceived(), fetch.since)) {
                                 ids.add(create.itemId());
                                 names.put(create.itemId().id(), fileName(create.item(), fileFormat));
                             } else if (c instanceof ItemChange.Create) {
-                                skipped[0]++;
+                                outcome.skipped++;
                             }
                         }
                         Map<String, Path> temps = new ConcurrentHashMap<>();
@@ -148,12 +216,12 @@ final class FetchCommand extends CliCommand {
                                                 String name =
                                                         names.get(batch.get(i).id());
                                                 store(temp, dir.resolve(name), fileFormat, parser, p);
-                                                files.add(name);
-                                                written[0]++;
+                                                outcome.files.add(name);
+                                                outcome.written++;
                                             } else {
                                                 // Deleted since it was listed (ErrorItemNotFound): nothing to keep.
                                                 delete(temp);
-                                                skipped[0]++;
+                                                outcome.skipped++;
                                             }
                                         }
                                         progress.step(batch.size());
@@ -170,25 +238,126 @@ final class FetchCommand extends CliCommand {
                                 + " (files already there are rewritten, not duplicated).");
                     }
                 });
-        progress.finish();
-        delete(partial);
+        outcome.restarted = result.restarted();
+        return outcome;
+    }
 
-        ObjectNode json = Output.object();
-        json.put("mailbox", p.mailbox().address());
-        json.put("folder", folder);
-        json.put("out", dir.toAbsolutePath().toString());
-        json.put("format", fileFormat.name());
-        json.put("fetched", written[0]);
-        json.put("skipped", skipped[0]);
-        json.put("resumed", resuming);
-        json.put("restarted", result.restarted());
-        json.putPOJO("files", files);
-        out.json(json);
-        out.line((written[0] == 0
-                        ? "Nothing new"
-                        : "Fetched " + written[0] + " new message" + (written[0] == 1 ? "" : "s"))
-                + " from " + folder + " into " + dir + (resuming ? " (continued from the last run)." : "."));
-        return ExitCodes.OK;
+    /**
+     * messages/delta pages; each page's MIME downloaded with up to four requests in flight (the Graph client's
+     * limit per mailbox), its files complete before the page's nextLink (or the round's deltaLink) is saved.
+     * Delta also lists messages that only changed (read, flagged): they are written again into their files.
+     */
+    private Outcome overGraph(
+            CliState state,
+            Profile p,
+            FetchState fetch,
+            Format fileFormat,
+            boolean resuming,
+            Progress progress,
+            Path partial,
+            Output out)
+            throws InterruptedException {
+        GraphClient graph = state.services().access().graph(p.mailbox().id());
+        String folderId = Folders.resolveOverGraph(state, p.mailbox(), folder);
+        if (!resuming) {
+            progress.total(graph.folder(folderId).totalItemCount());
+        }
+        MimeParser parser = new MimeParser();
+        Outcome outcome = new Outcome();
+        String link = fetch.graphLink;
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            while (true) {
+                DeltaPage page;
+                try {
+                    page = graph.delta(folderId, link, pageSize);
+                } catch (GraphResyncRequiredException e) {
+                    if (link == null) {
+                        throw e;
+                    }
+                    out.note("Microsoft Graph no longer knows the saved delta state; fetching the folder again"
+                            + " (files already there are rewritten, not duplicated).");
+                    link = null;
+                    outcome.restarted = true;
+                    continue;
+                }
+                List<MailMessage> todo = new ArrayList<>();
+                for (DeltaPage.Change c : page.changes()) {
+                    if (c.removed() || c.message() == null) {
+                        continue; // fetch exports what arrives; it does not mirror deletions
+                    }
+                    if (wanted(c.message().receivedDateTime(), fetch.since)) {
+                        todo.add(c.message());
+                    } else {
+                        outcome.skipped++;
+                    }
+                }
+                List<Future<Path>> downloads = new ArrayList<>();
+                for (MailMessage m : todo) {
+                    downloads.add(pool.submit(() -> download(graph, m, partial)));
+                }
+                try {
+                    for (int i = 0; i < todo.size(); i++) {
+                        Path temp = get(downloads.get(i));
+                        progress.step(1);
+                        if (temp == null) {
+                            outcome.skipped++; // deleted since it was listed
+                            continue;
+                        }
+                        MailMessage m = todo.get(i);
+                        String name = fileName(m.receivedDateTime(), m.subject(), GraphIds.toEwsId(m.id()), fileFormat);
+                        store(temp, dir.resolve(name), fileFormat, parser, p);
+                        outcome.files.add(name);
+                        outcome.written++;
+                    }
+                } catch (InterruptedException | RuntimeException e) {
+                    downloads.forEach(f -> f.cancel(true));
+                    throw e;
+                }
+                link = page.last() ? page.deltaLink() : page.nextLink();
+                if (link == null) {
+                    throw new GraphException(
+                            200,
+                            null,
+                            null,
+                            null,
+                            "Microsoft Graph ended a delta page with neither a nextLink nor a deltaLink.",
+                            "Run the fetch again; if it persists, delete " + dir.resolve(FetchState.FILE)
+                                    + " to start over.");
+                }
+                fetch.graphLink = link;
+                fetch.fetched += todo.size();
+                fetch.save();
+                if (page.last()) {
+                    return outcome;
+                }
+            }
+        }
+    }
+
+    /** The MIME into a temporary file; null when the message is gone (deleted or moved since it was listed). */
+    private static Path download(GraphClient graph, MailMessage m, Path partial) throws IOException {
+        Path temp = partial.resolve(hash(m.id()) + ".part");
+        try (OutputStream o = Files.newOutputStream(temp)) {
+            graph.downloadMime(m.id(), o);
+            return temp;
+        } catch (GraphNotFoundException gone) {
+            delete(temp);
+            return null;
+        }
+    }
+
+    private static <T> T get(Future<T> f) throws InterruptedException {
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof IOException io) {
+                throw new UncheckedIOException("cannot write a downloaded message", io);
+            }
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
     private FetchState resumable(FetchState s, Profile p) {
@@ -207,10 +376,8 @@ final class FetchCommand extends CliCommand {
         return s;
     }
 
-    private static boolean wanted(Item item, Optional<Instant> since) {
-        return since.isEmpty()
-                || item.dateTimeReceived() == null
-                || !item.dateTimeReceived().isBefore(since.get());
+    private static boolean wanted(Instant received, Optional<Instant> since) {
+        return since.isEmpty() || received == null || !received.isBefore(since.get());
     }
 
     private static void store(Path temp, Path target, Format format, MimeParser parser, Profile p) {
@@ -252,8 +419,16 @@ final class FetchCommand extends CliCommand {
      * system (ASCII letters, digits, '-' and '_'), unique by the item id's hash.
      */
     static String fileName(Item item, Format format) {
-        Instant at = item.dateTimeReceived() != null ? item.dateTimeReceived() : Instant.EPOCH;
-        String subject = item.subject() == null ? "" : item.subject();
+        return fileName(item.dateTimeReceived(), item.subject(), item.id().id(), format);
+    }
+
+    /**
+     * By the EWS id (a Graph id is converted back to it), so that a folder fetched over EWS and then, after the
+     * switch, over Graph keeps one file per message.
+     */
+    static String fileName(Instant received, String subjectLine, String ewsId, Format format) {
+        Instant at = received != null ? received : Instant.EPOCH;
+        String subject = subjectLine == null ? "" : subjectLine;
         String slug = java.text.Normalizer.normalize(subject, java.text.Normalizer.Form.NFKD)
                 .replaceAll("[^A-Za-z0-9]+", "-")
                 .replaceAll("(^-+|-+$)", "");
@@ -261,7 +436,7 @@ final class FetchCommand extends CliCommand {
             slug = slug.substring(0, 40).replaceAll("-+$", "");
         }
         return STAMP.format(at) + "_" + (slug.isEmpty() ? "no-subject" : slug) + "_"
-                + hash(item.id().id()).substring(0, 10) + "." + format.name();
+                + hash(ewsId).substring(0, 10) + "." + format.name();
     }
 
     static String hash(String s) {

@@ -13,8 +13,10 @@ import java.util.Optional;
 
 /**
  * What {@code fetch} keeps in its output folder ({@value #FILE}): which mailbox and folder it holds, and
- * Exchange's SyncState after the last page whose messages were all written, so a re-run (after Ctrl-C, a
- * dropped network, or tomorrow) continues from there. Written atomically after each page.
+ * where to continue after the last page whose messages were all written, so a re-run (after Ctrl-C, a
+ * dropped network, or tomorrow) continues from there: Exchange's SyncState over EWS, Graph's nextLink or
+ * deltaLink over Microsoft Graph. The two are kept apart, so that a profile that changed transport never
+ * hands one protocol the other's state. Written atomically after each page.
  */
 final class FetchState {
     static final String FILE = ".mailbridge-fetch.json";
@@ -24,7 +26,11 @@ final class FetchState {
     final String folder;
     final String format;
     final Optional<Instant> since;
+    /** EWS: SyncFolderItems' SyncState. */
     String syncState;
+    /** Microsoft Graph: the nextLink (in the middle of a round) or the deltaLink (a round complete). */
+    String graphLink;
+
     long fetched;
 
     private FetchState(Path dir, String mailbox, String folder, String format, Optional<Instant> since) {
@@ -55,6 +61,7 @@ final class FetchState {
                             ? Optional.of(Instant.parse(j.get("since").asText()))
                             : Optional.empty());
             s.syncState = j.hasNonNull("syncState") ? j.get("syncState").asText() : null;
+            s.graphLink = j.hasNonNull("graphLink") ? j.get("graphLink").asText() : null;
             s.fetched = j.path("fetched").asLong();
             return Optional.of(s);
         } catch (IOException | RuntimeException e) {
@@ -65,14 +72,25 @@ final class FetchState {
         }
     }
 
+    /** Where this transport's fetch continues; null: from the start. */
+    String state(boolean graph) {
+        return graph ? graphLink : syncState;
+    }
+
+    /** The other transport's state: the folder was fetched before the profile changed transport. */
+    String otherState(boolean graph) {
+        return graph ? syncState : graphLink;
+    }
+
     void save() {
         ObjectNode j = Output.object();
-        j.put("version", 1);
+        j.put("version", 2);
         j.put("mailbox", mailbox);
         j.put("folder", folder);
         j.put("format", format);
         since.ifPresent(s -> j.put("since", s.toString()));
         j.put("syncState", syncState);
+        j.put("graphLink", graphLink);
         j.put("fetched", fetched);
         j.put("savedAt", Instant.now().toString());
         Path file = dir.resolve(FILE);

@@ -10,6 +10,7 @@ import dev.mailbridge.core.model.HistoryEvent;
 import dev.mailbridge.core.model.Mailbox;
 import dev.mailbridge.core.model.MailboxStatus;
 import dev.mailbridge.core.model.SignInMode;
+import dev.mailbridge.core.model.Transport;
 import dev.mailbridge.identity.Secret;
 import dev.mailbridge.identity.cloud.Cloud;
 import java.io.IOException;
@@ -30,7 +31,8 @@ import picocli.CommandLine.Option;
         description = {
             "Sign in to a mailbox and save it as a profile (secrets and tokens encrypted at rest).",
             "Delegated sign-in with a device code (the default without a desktop browser) or in the browser;"
-                    + " app-only with a client secret or certificate; Basic for Exchange Server."
+                    + " app-only with a client secret or certificate; Basic for Exchange Server.",
+            "Over EWS (the default) or, with --transport graph, over Microsoft Graph (Exchange Online)."
         },
         sortOptions = false)
 final class LoginCommand extends CliCommand {
@@ -70,6 +72,18 @@ final class LoginCommand extends CliCommand {
         boolean basic;
     }
 
+    /** How the profile reaches the mailbox. */
+    enum TransportName {
+        ews(Transport.EWS),
+        graph(Transport.GRAPH);
+
+        final Transport transport;
+
+        TransportName(Transport transport) {
+            this.transport = transport;
+        }
+    }
+
     @ArgGroup(exclusive = true, multiplicity = "0..1")
     Mode mode;
 
@@ -97,6 +111,21 @@ final class LoginCommand extends CliCommand {
             paramLabel = "URL",
             description = "Another sign-in host than the cloud's (for example the emulator's https://localhost:8443).")
     String authority;
+
+    @Option(
+            names = "--transport",
+            paramLabel = "TRANSPORT",
+            defaultValue = "ews",
+            description = "ews (Exchange Web Services: Exchange Server, and Exchange Online until 1 April 2027) or"
+                    + " graph (Microsoft Graph: Exchange Online; OAuth only). Default: ${DEFAULT-VALUE}.")
+    TransportName transport;
+
+    @Option(
+            names = "--graph-url",
+            paramLabel = "URL",
+            description = "Graph: another service root than the cloud's https://.../v1.0 (for example the emulator's"
+                    + " https://localhost:8443/v1.0).")
+    String graphUrl;
 
     @Option(
             names = "--ews-url",
@@ -218,10 +247,12 @@ final class LoginCommand extends CliCommand {
         json.put("profile", name);
         json.put("mailbox", address);
         json.put("mode", how);
+        json.put("transport", transport.name());
         json.put("signedInAs", signedInAs);
         json.put("home", state.home().toString());
         out.json(json);
-        out.line("Signed in as " + signedInAs + "; profile \"" + name + "\" saved for " + address + ".");
+        out.line("Signed in as " + signedInAs + "; profile \"" + name + "\" saved for " + address
+                + (transport.transport == Transport.GRAPH ? " (over Microsoft Graph)." : "."));
         return ExitCodes.OK;
     }
 
@@ -266,11 +297,28 @@ final class LoginCommand extends CliCommand {
     }
 
     private ConnectionSettings settings(String name, SignInMode signIn, CliState state) {
-        ConnectionSettings.Builder b =
-                ConnectionSettings.builder(name, signIn).cloud(cloud.cloud).loginAuthority(authority);
+        boolean graph = transport.transport == Transport.GRAPH;
+        if (graph && !signIn.oauth()) {
+            throw new CliException(
+                    ExitCodes.USAGE,
+                    "Microsoft Graph accepts only OAuth: --basic works over EWS only.",
+                    "Use --device-code, --browser or --app-only with --transport graph, or --transport ews for Basic"
+                            + " sign-in to Exchange Server.");
+        }
+        if (!graph && graphUrl != null && !graphUrl.isBlank()) {
+            throw new CliException(
+                    ExitCodes.USAGE,
+                    "--graph-url is for a Microsoft Graph profile.",
+                    "Add --transport graph, or leave out --graph-url.");
+        }
+        ConnectionSettings.Builder b = ConnectionSettings.builder(name, signIn)
+                .transport(transport.transport)
+                .cloud(cloud.cloud)
+                .loginAuthority(authority)
+                .graphUrl(graphUrl);
         if (ewsUrl != null && !ewsUrl.isBlank()) {
             b.ewsUrl(ewsUrl).approvedHosts(approvedHosts);
-        } else {
+        } else if (!graph) {
             b.autodiscover(approvedHosts);
         }
         if (trustCa != null) {

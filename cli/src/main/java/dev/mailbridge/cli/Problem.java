@@ -11,6 +11,9 @@ import dev.mailbridge.ews.error.EwsAuthenticationException;
 import dev.mailbridge.ews.error.EwsException;
 import dev.mailbridge.ews.error.EwsHttpException;
 import dev.mailbridge.ews.error.EwsTransportException;
+import dev.mailbridge.graph.GraphAccessDeniedException;
+import dev.mailbridge.graph.GraphAuthenticationException;
+import dev.mailbridge.graph.GraphException;
 import dev.mailbridge.identity.failure.FailureCategory;
 import dev.mailbridge.identity.failure.SignInFailure;
 import java.io.IOException;
@@ -33,6 +36,8 @@ record Problem(String message, String fix, Optional<String> code, int exitCode) 
             Map.entry("clientSecret", "the client secret"),
             Map.entry("certificatePem", "--certificate"),
             Map.entry("ewsUrl", "--ews-url"),
+            Map.entry("graphUrl", "--graph-url"),
+            Map.entry("transport", "--transport"),
             Map.entry("approvedHosts", "--approved-hosts"),
             Map.entry("loginAuthority", "--authority"),
             Map.entry("trustedCaPem", "--trust-ca"),
@@ -75,6 +80,9 @@ record Problem(String message, String fix, Optional<String> code, int exitCode) 
             }
             return new Problem(e.plainMessage(), e.fix(), e.responseCode(), exit);
         }
+        if (t instanceof GraphException e) {
+            return graph(e);
+        }
         if (t instanceof RateLimitedException e) {
             return new Problem(
                     e.getMessage(),
@@ -113,6 +121,48 @@ record Problem(String message, String fix, Optional<String> code, int exitCode) 
                 "Run again with MAILBRIDGE_CLI_LOG=debug for details, and report it.",
                 Optional.empty(),
                 ExitCodes.SOFTWARE);
+    }
+
+    /**
+     * Graph's refusals: a token Graph did not take or a permission the app lacks is a sign-in problem (2), no
+     * answer at all a connection problem (3), anything else Graph's own error (4). The message keeps the
+     * status, Graph's code and the request-id (for Microsoft support); the fix comes separately.
+     */
+    private static Problem graph(GraphException e) {
+        if (interrupted(e)) {
+            return new Problem("Interrupted.", "Run the command again.", Optional.empty(), ExitCodes.INTERRUPTED);
+        }
+        int exit;
+        if (e instanceof GraphAuthenticationException || e instanceof GraphAccessDeniedException) {
+            exit = ExitCodes.AUTH;
+        } else if (e.httpStatus() == 0) {
+            exit = ExitCodes.CONNECTION;
+        } else {
+            exit = ExitCodes.EWS;
+        }
+        String fix = e.fix();
+        String message = fix == null ? e.getMessage() : e.getMessage().replace(" " + fix, "");
+        return new Problem(
+                message,
+                fix != null
+                        ? fix
+                        : "Check the profile with mailbridge check and run the command again; quote the request-id"
+                                + " to Microsoft if it persists.",
+                Optional.ofNullable(e.code()),
+                exit);
+    }
+
+    /** Ctrl-C while a Graph request was on the wire arrives as a GraphException caused by the interrupt. */
+    private static boolean interrupted(Throwable t) {
+        if (Thread.currentThread().isInterrupted()) {
+            return true;
+        }
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof InterruptedException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String field(FieldError f) {

@@ -3,6 +3,7 @@ package dev.mailbridge.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mailbridge.cli.CliState.Profile;
+import dev.mailbridge.core.model.Transport;
 import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine.Command;
@@ -28,11 +29,14 @@ final class ProfilesCommand extends CliCommand {
             o.put("default", isDefault);
             o.put("mailbox", p.mailbox().address());
             o.put("mode", p.connection().signInMode().name());
+            o.put("transport", p.connection().transport().name().toLowerCase(java.util.Locale.ROOT));
             o.put("status", p.mailbox().status().name());
             p.mailbox().signedInAs().ifPresent(s -> o.put("signedInAs", s));
             p.connection().ewsUrl().ifPresent(u -> o.put("ewsUrl", u));
+            p.connection().graphUrl().ifPresent(u -> o.put("graphUrl", u));
             out.line((isDefault ? "* " : "  ") + p.name() + "  " + p.mailbox().address() + "  "
                     + p.connection().signInMode().label() + "  "
+                    + (p.connection().transport() == Transport.GRAPH ? "Microsoft Graph" : "EWS") + "  "
                     + p.mailbox().status().label());
         }
         out.json(json);

@@ -15,6 +15,11 @@ import dev.mailbridge.ews.ops.FindItem;
 import dev.mailbridge.ews.ops.GetItem;
 import dev.mailbridge.ews.ops.ItemShape;
 import dev.mailbridge.ews.ops.Subscribe;
+import dev.mailbridge.graph.DeltaPage;
+import dev.mailbridge.graph.GraphClient;
+import dev.mailbridge.graph.GraphException;
+import dev.mailbridge.graph.GraphResyncRequiredException;
+import dev.mailbridge.graph.MailMessage;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -35,16 +40,23 @@ import picocli.CommandLine.Option;
  * {@code mailbridge watch}: one line per new message as it arrives. A streaming subscription on the
  * folder (StreamingConnection reconnects after Exchange's connection timeout and dropped connections); a
  * lost subscription is renewed, and where streaming is not available it polls the folder instead.
- * Notifications are hints: each item is read with GetItem before it is shown, once.
+ * Notifications are hints: each item is read with GetItem before it is shown, once. Over Microsoft Graph
+ * it polls messages/delta (see {@link GraphWatch}).
  */
 @Command(
         mixinStandardHelpOptions = true,
         name = "watch",
         description = {
             "Print each new message in a folder as it arrives; Ctrl-C stops.",
-            "Streaming notifications, or polling where Exchange has none. --json prints one JSON object per line."
+            "Streaming notifications, or polling where Exchange has none; over Microsoft Graph it polls (Graph's"
+                    + " notifications need a public HTTPS endpoint). --json prints one JSON object per line."
         })
 final class WatchCommand extends CliCommand {
+    static final int EWS_INTERVAL = 30;
+    static final int GRAPH_INTERVAL = 5;
+    /** Delta page size while watching: the first round lists the whole folder, so large pages. */
+    private static final int GRAPH_PAGE = 200;
+
     private static final DateTimeFormatter TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT).withZone(ZoneId.systemDefault());
 
@@ -57,9 +69,8 @@ final class WatchCommand extends CliCommand {
     @Option(
             names = "--interval",
             paramLabel = "SECONDS",
-            defaultValue = "30",
-            description = "Seconds between polls when polling (default: ${DEFAULT-VALUE}).")
-    int interval;
+            description = "Seconds between polls (default: 30 when EWS is polled, 5 over Microsoft Graph).")
+    Integer interval;
 
     @Option(names = "--max", paramLabel = "N", description = "Stop after N messages.")
     Integer max;
@@ -76,10 +87,23 @@ final class WatchCommand extends CliCommand {
 
     @Override
     int run(CliState state, Output out) throws InterruptedException {
-        if (interval < 1) {
+        if (interval != null && interval < 1) {
             throw new CliException(ExitCodes.USAGE, "--interval must be at least 1 second.", "Use --interval 30.");
         }
         Profile p = state.profile(root.profile());
+        if (Folders.graph(state, p.mailbox())) {
+            if (interval == null) {
+                interval = GRAPH_INTERVAL;
+            }
+            String folderId = Folders.resolveOverGraph(state, p.mailbox(), folder);
+            Optional<Instant> until = Optional.ofNullable(duration)
+                    .map(d -> state.clock().instant().plus(parse(d)));
+            new GraphWatch(state.services().access().graph(p.mailbox().id()), folderId, out, p, until).run();
+            return ExitCodes.OK;
+        }
+        if (interval == null) {
+            interval = EWS_INTERVAL;
+        }
         EwsClient ews = state.services().access().ews(p.mailbox().id());
         FolderRef ref = Folders.resolve(state, p.mailbox(), folder);
         Optional<Instant> until =
@@ -237,40 +261,18 @@ final class WatchCommand extends CliCommand {
 
         private void print(Item item) {
             String from = item.from() == null
-                    ? ""
+                    ? null
                     : Optional.ofNullable(item.from().address())
                             .orElse(item.from().name());
-            ObjectNode json = Output.object();
-            json.put("event", "message");
-            json.put("mailbox", profile.mailbox().address());
-            json.put("folder", folder);
-            json.put("itemId", item.id().id());
-            if (item.dateTimeReceived() != null) {
-                json.put("receivedAt", item.dateTimeReceived().toString());
-            }
-            json.put("from", from);
-            json.put("subject", item.subject());
-            if (item.internetMessageId() != null) {
-                json.put("messageId", item.internetMessageId());
-            }
-            out.json(json);
-            out.line((item.dateTimeReceived() == null ? "" : TIME.format(item.dateTimeReceived()) + "  ") + from + "  "
-                    + Optional.ofNullable(item.subject()).orElse("(no subject)"));
+            line(out, profile, item.id().id(), item.dateTimeReceived(), from, item.subject(), item.internetMessageId());
         }
 
         private boolean done() {
-            return (max != null && shown >= max)
-                    || until.map(u -> !Instant.now().isBefore(u)).orElse(false);
+            return WatchCommand.this.done(shown, until);
         }
 
         private long waitMillis(Duration normal) {
-            long ms = normal.toMillis();
-            if (until.isPresent()) {
-                ms = Math.min(
-                        ms,
-                        Math.max(1, Duration.between(Instant.now(), until.get()).toMillis()));
-            }
-            return ms;
+            return WatchCommand.waitMillis(until, normal);
         }
 
         void close() {
@@ -280,6 +282,133 @@ final class WatchCommand extends CliCommand {
                 s.close();
             }
         }
+    }
+
+    /**
+     * Over Microsoft Graph: change notifications need a public HTTPS endpoint that Graph can call, which a
+     * command line does not have, so it polls messages/delta with the round's deltaLink. The first round
+     * only learns what is there already; later rounds show the messages not seen before (delta also lists
+     * messages that merely changed, such as read or flagged, and those are not new).
+     */
+    private final class GraphWatch {
+        private final GraphClient graph;
+        private final String folderId;
+        private final Output out;
+        private final Profile profile;
+        private final Optional<Instant> until;
+        private final Set<String> seen = new HashSet<>();
+        private int shown;
+
+        GraphWatch(GraphClient graph, String folderId, Output out, Profile profile, Optional<Instant> until) {
+            this.graph = graph;
+            this.folderId = folderId;
+            this.out = out;
+            this.profile = profile;
+            this.until = until;
+        }
+
+        void run() throws InterruptedException {
+            out.note("Watching " + profile.mailbox().address() + " / " + folder + " for new mail (polling Microsoft"
+                    + " Graph every " + interval + " s: its change notifications need a public HTTPS endpoint, which"
+                    + " a command line does not have; Ctrl-C stops) ...");
+            String link = round(null, false);
+            ObjectNode json = Output.object();
+            json.put("event", "watching");
+            json.put("mailbox", profile.mailbox().address());
+            json.put("folder", folder);
+            json.put("mode", "polling");
+            json.put("transport", "graph");
+            json.put("intervalSeconds", interval);
+            out.json(json);
+            while (!done(shown, until)) {
+                Thread.sleep(waitMillis(until, Duration.ofSeconds(interval)));
+                if (Thread.interrupted()) {
+                    throw new InterruptedException();
+                }
+                try {
+                    link = round(link, true);
+                } catch (GraphResyncRequiredException e) {
+                    // Graph dropped the state: learn the folder again; mail in between may go unshown.
+                    link = round(null, false);
+                }
+            }
+        }
+
+        /** One delta round from {@code link} (null: the whole folder); returns the new deltaLink. */
+        private String round(String link, boolean show) {
+            String next = link;
+            while (true) {
+                DeltaPage page = graph.delta(folderId, next, GRAPH_PAGE);
+                for (DeltaPage.Change c : page.changes()) {
+                    if (c.removed() || c.message() == null || !seen.add(c.id())) {
+                        continue;
+                    }
+                    if (show && !done(shown, until)) {
+                        shown++;
+                        print(c.message());
+                    }
+                }
+                if (page.last()) {
+                    return page.deltaLink();
+                }
+                if (page.nextLink() == null) {
+                    throw new GraphException(
+                            200,
+                            null,
+                            null,
+                            null,
+                            "Microsoft Graph ended a delta page with neither a nextLink nor a deltaLink.",
+                            "Run mailbridge watch again.");
+                }
+                next = page.nextLink();
+            }
+        }
+
+        private void print(MailMessage m) {
+            line(out, profile, m.id(), m.receivedDateTime(), m.fromAddress(), m.subject(), m.internetMessageId());
+        }
+    }
+
+    /** One new message: a line for people, an object for scripts; the same over EWS and Graph. */
+    private void line(
+            Output out,
+            Profile profile,
+            String id,
+            Instant receivedAt,
+            String from,
+            String subject,
+            String internetMessageId) {
+        String sender = from == null ? "" : from;
+        ObjectNode json = Output.object();
+        json.put("event", "message");
+        json.put("mailbox", profile.mailbox().address());
+        json.put("folder", folder);
+        json.put("itemId", id);
+        if (receivedAt != null) {
+            json.put("receivedAt", receivedAt.toString());
+        }
+        json.put("from", sender);
+        json.put("subject", subject);
+        if (internetMessageId != null) {
+            json.put("messageId", internetMessageId);
+        }
+        out.json(json);
+        out.line((receivedAt == null ? "" : TIME.format(receivedAt) + "  ") + sender + "  "
+                + Optional.ofNullable(subject).orElse("(no subject)"));
+    }
+
+    private boolean done(int shown, Optional<Instant> until) {
+        return (max != null && shown >= max)
+                || until.map(u -> !Instant.now().isBefore(u)).orElse(false);
+    }
+
+    private static long waitMillis(Optional<Instant> until, Duration normal) {
+        long ms = normal.toMillis();
+        if (until.isPresent()) {
+            ms = Math.min(
+                    ms, Math.max(1, Duration.between(Instant.now(), until.get()).toMillis()));
+        }
+        return ms;
     }
 
     static Duration parse(String s) {
