@@ -127,6 +127,7 @@ public final class MailboxAccess {
             return GraphProtocol.builder(graphRoot(c))
                     .httpSettings(p.http())
                     .userAgent(USER_AGENT)
+                    .retryBudget(Duration.ofSeconds(20)) // as for EWS: a pass fails and is repeated, not held
                     .build();
         });
         return switch (c.signInMode()) {
