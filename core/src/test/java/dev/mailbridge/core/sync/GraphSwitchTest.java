@@ -47,7 +47,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Switch to Graph on an Exchange Online mailbox with history: the check names missing Graph permissions and
  * changes nothing; the switch keeps folder mappings (moved to Graph ids) and rules, and Graph resumes where
  * EWS stopped: nothing old is handed on again, nothing that arrived meanwhile is lost, also when the last
- * EWS pass fails because the tenant blocked EWS.
+ * EWS pass fails because the tenant blocked EWS; app-only and delegated (whose EWS sign-in serves Graph).
  */
 class GraphSwitchTest {
     @RegisterExtension
@@ -87,9 +87,15 @@ class GraphSwitchTest {
     @AfterEach
     void unblock() {
         emulator.exchange().faults().organizationEwsEnabled(ContosoApp.TENANT_ID, null);
+        emulator.clock().reset();
     }
 
     Mailbox fixture(TestDatabases.Kind kind, String clientId, String secret) throws Exception {
+        return fixture(kind, clientId, secret, dev.mailbridge.core.model.SignInMode.OAUTH_APP_ONLY);
+    }
+
+    Mailbox fixture(TestDatabases.Kind kind, String clientId, String secret, dev.mailbridge.core.model.SignInMode mode)
+            throws Exception {
         stores = new Stores(TestDatabases.open(kind), new Vault(KeyRing.of(KeyRing.newKey())), emulator.clock());
         services = new MailboxServices(stores, emulator.clock(), HttpSettings.defaults(), Duration.ofDays(7));
         settings = new ReceiveSettings(stores.database(), emulator.clock());
@@ -110,6 +116,7 @@ class GraphSwitchTest {
                 .create(
                         org,
                         ContosoApp.settings(emulator, Transport.EWS)
+                                .signInMode(mode)
                                 .clientId(clientId)
                                 .clientSecret(dev.mailbridge.identity.Secret.of(secret))
                                 .build(),
@@ -309,5 +316,45 @@ class GraphSwitchTest {
                         .message()
                         .isRead())
                 .isTrue();
+    }
+
+    @org.junit.jupiter.api.Test
+    void aDelegatedMailboxSwitchesWithTheSignInItHas() throws Exception {
+        Mailbox m = fixture(
+                TestDatabases.Kind.H2,
+                ContosoApp.CLIENT_ID,
+                ContosoApp.CLIENT_SECRET,
+                dev.mailbridge.core.model.SignInMode.OAUTH_DELEGATED);
+        emulator.entra().directory().setPassword(ContosoApp.TENANT, address, "Switch-Passw0rd!");
+        java.net.URI callback = java.net.URI.create("http://localhost:8080/oauth2/callback");
+        var redirect = services.authorizations().start(m.id(), callback, "test");
+        services.authorizations()
+                .complete(new dev.mailbridge.emulator.junit.SignInBrowser(emulator.sslContext())
+                        .signIn(
+                                redirect.authorizationUrl(),
+                                callback.toString(),
+                                dev.mailbridge.emulator.junit.SignInBrowser.Person.of(address, "Switch-Passw0rd!"))
+                        .params());
+        settings.put(m.id(), true, false);
+        deliver("old");
+        assertThat(sync.syncOnce(m.id(), sink, false).newMessages()).isEqualTo(1);
+        deliver("meanwhile");
+
+        // the EWS sign-in's refresh token gets Graph's delegated scopes: no new sign-in
+        GraphSwitch.Check check = graphSwitch.check(m.connectionId());
+        assertThat(check.ok()).as(check.errors().toString()).isTrue();
+        assertThat(check.mailboxes().getFirst().permissions().orElseThrow().granted())
+                .contains("Mail.ReadWrite", "Mail.Send");
+        graphSwitch.switchToGraph(m.connectionId(), sink, GraphSwitch.Locks.NONE, "test");
+
+        deliver("new");
+        assertThat(sync.syncOnce(m.id(), sink, false).newMessages()).isEqualTo(1);
+        assertThat(sink.subjects).containsExactlyInAnyOrder("old", "meanwhile", "new");
+        assertThat(stores.mailboxes().get(m.id()).orElseThrow().status())
+                .isEqualTo(dev.mailbridge.core.model.MailboxStatus.AUTHORIZED);
+        // and the token keeps renewing over Graph
+        emulator.clock().advance(Duration.ofHours(2));
+        assertThat(services.tokens().refresh(m.id()).refreshed()).isTrue();
+        assertThat(services.tester().test(m.id(), "test").passed()).isTrue();
     }
 }
