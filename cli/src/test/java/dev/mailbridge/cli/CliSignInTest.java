@@ -100,6 +100,38 @@ class CliSignInTest {
     }
 
     @Test
+    void deviceCodeLoginOverGraphSignsInForGraphsScopes() throws Exception {
+        List<String> args = new ArrayList<>(List.of(login(
+                "--device-code",
+                "--json",
+                "--transport",
+                "graph",
+                "--mailbox",
+                ADELE,
+                "--tenant",
+                TENANT,
+                "--client-id",
+                PUBLIC_APP)));
+        args.addAll(List.of(
+                "--graph-url",
+                emulator.graphUrl(dev.mailbridge.emulator.Cloud.GLOBAL).toString()));
+        Cli.Running login = cli.start(args.toArray(String[]::new));
+        JsonNode code = login.awaitJson("event", "device-code", Duration.ofSeconds(30));
+        new SignInBrowser(emulator.sslContext())
+                .enterDeviceCode(
+                        URI.create(code.path("verificationUri").asText()),
+                        code.path("userCode").asText(),
+                        Person.of(ADELE, ADELE_PASSWORD));
+        Cli.Result done = login.finish(Duration.ofSeconds(60));
+        assertThat(done.exit()).as(done.toString()).isZero();
+
+        Cli.Result check = cli.run("check");
+        assertThat(check.exit()).as(check.toString()).isZero();
+        assertThat(check.out())
+                .contains("[ok]   Graph host", "over Microsoft Graph", "[ok]   Send permission", "Connection OK");
+    }
+
+    @Test
     void browserLoginTakesMicrosoftsRedirectOnALoopbackPort() throws Exception {
         Cli.Running login = cli.start(login(
                 "--browser", "--no-open", "--json", "--mailbox", ADELE, "--tenant", TENANT, "--client-id", PUBLIC_APP));
