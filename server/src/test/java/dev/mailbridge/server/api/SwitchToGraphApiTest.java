@@ -110,7 +110,15 @@ class SwitchToGraphApiTest {
                         .asString())
                 .isEqualTo("AUTHORIZED");
 
+        // wait-for-message (test automation) over Graph: the message arrives while the call waits
+        java.time.Instant beforeNew = java.time.Instant.now().minusSeconds(1);
         deliver(emulator, address, "new");
+        Reply waited = api.post(
+                "/api/v1/mailboxes/" + id + "/messages/wait",
+                admin,
+                Map.of("subject", "^new$", "timeoutSeconds", 30, "since", beforeNew.toString()));
+        assertThat(waited.status()).as(waited.toString()).isEqualTo(200);
+        assertThat(waited.get("message").get("subject").asString()).isEqualTo("new");
         api.post("/api/v1/mailboxes/" + id + "/sync", admin, Map.of()).expect(200);
         api.post("/api/v1/mailboxes/" + id + "/sync", admin, Map.of()).expect(200);
         assertThat(subjects(api, admin, id))
