@@ -26,12 +26,14 @@ class SendBeans {
             Clock clock,
             @Value("${mailbridge.send.per-minute:30}") int perMinute,
             @Value("${mailbridge.send.max-attachment-bytes:26214400}") long maxAttachmentBytes,
-            @Value("${mailbridge.send.max-mime-bytes:36700160}") long maxMimeBytes) {
+            @Value("${mailbridge.send.max-mime-bytes:36700160}") long maxMimeBytes,
+            @Value("${mailbridge.send.recipients-per-day:10000}") int recipientsPerDay) {
         return new MailSender(
                 services,
                 outbox,
                 clock,
-                new MailSender.Options(perMinute, Duration.ofMinutes(1), maxAttachmentBytes, maxMimeBytes));
+                new MailSender.Options(
+                        perMinute, Duration.ofMinutes(1), maxAttachmentBytes, maxMimeBytes, recipientsPerDay));
     }
 
     @Bean

@@ -69,17 +69,24 @@ public final class MailSender {
      * @param perWindow sends allowed per mailbox within {@code window} (Exchange Online: 30 a minute)
      * @param maxAttachmentBytes total size of a structured message's attachments (before base64)
      * @param maxMimeBytes size of a raw MIME message (Exchange Online's default maximum message size is 35 MB)
+     * @param recipientsPerDay recipients (To, Cc and Bcc) per mailbox in 24 hours (Exchange Online: 10,000;
+     *     going over it gets the mailbox blocked from sending for a day)
      */
-    public record Options(int perWindow, Duration window, long maxAttachmentBytes, long maxMimeBytes) {
+    public record Options(
+            int perWindow, Duration window, long maxAttachmentBytes, long maxMimeBytes, int recipientsPerDay) {
         public static final Options DEFAULT =
-                new Options(30, Duration.ofMinutes(1), 25L * 1024 * 1024, 35L * 1024 * 1024);
+                new Options(30, Duration.ofMinutes(1), 25L * 1024 * 1024, 35L * 1024 * 1024, 10_000);
 
         public Options withPerWindow(int n) {
-            return new Options(n, window, maxAttachmentBytes, maxMimeBytes);
+            return new Options(n, window, maxAttachmentBytes, maxMimeBytes, recipientsPerDay);
         }
 
         public Options withMaxAttachmentBytes(long n) {
-            return new Options(perWindow, window, n, maxMimeBytes);
+            return new Options(perWindow, window, n, maxMimeBytes, recipientsPerDay);
+        }
+
+        public Options withRecipientsPerDay(int n) {
+            return new Options(perWindow, window, maxAttachmentBytes, maxMimeBytes, n);
         }
     }
 
@@ -88,6 +95,7 @@ public final class MailSender {
     private final Clock clock;
     private final Options options;
     private final SendRateLimiter limiter;
+    private final SendRateLimiter recipients;
     private final Session session = Session.getInstance(new Properties());
 
     public MailSender(MailboxServices services, Outbox outbox, Clock clock) {
@@ -100,6 +108,7 @@ public final class MailSender {
         this.clock = clock;
         this.options = options;
         this.limiter = new SendRateLimiter(options.perWindow(), options.window(), clock);
+        this.recipients = new SendRateLimiter(options.recipientsPerDay(), Duration.ofDays(1), clock, "recipients");
     }
 
     public Options options() {
@@ -113,7 +122,8 @@ public final class MailSender {
         String sendId = UUID.randomUUID().toString();
         String messageId = "<mb." + sendId + "@" + domain(mailbox.address()) + ">";
         byte[] mime = compose(message, sendId, messageId, mailbox.address());
-        return deliver(mailbox, sendId, messageId, mime, summary(message));
+        int count = message.to().size() + message.cc().size() + message.bcc().size();
+        return deliver(mailbox, sendId, messageId, mime, summary(message), count);
     }
 
     /**
@@ -160,7 +170,7 @@ public final class MailSender {
             summary.set("to", addresses(m.getRecipients(Message.RecipientType.TO)));
             summary.set("cc", addresses(m.getRecipients(Message.RecipientType.CC)));
             summary.put("raw", true);
-            return deliver(mailbox, sendId, messageId, out.toByteArray(), summary);
+            return deliver(mailbox, sendId, messageId, out.toByteArray(), summary, recipients.length);
         } catch (MessagingException e) {
             throw ValidationException.of("mime", "The message could not be read: " + e.getMessage());
         } catch (IOException e) {
@@ -168,7 +178,14 @@ public final class MailSender {
         }
     }
 
-    private SendResult deliver(Mailbox mailbox, String sendId, String messageId, byte[] mime, ObjectNode summary) {
+    private SendResult deliver(
+            Mailbox mailbox, String sendId, String messageId, byte[] mime, ObjectNode summary, int recipientCount) {
+        if (recipientCount > options.recipientsPerDay()) {
+            throw ValidationException.of(
+                    "to",
+                    "The message has " + recipientCount + " recipients, more than the mailbox may send to in a day ("
+                            + options.recipientsPerDay() + "): split it, or use a distribution group.");
+        }
         boolean graph = services.access().transport(mailbox.id()) == Transport.GRAPH;
         if (graph && (mime.length + 2L) / 3 * 4 > GRAPH_MAX_REQUEST) {
             throw ValidationException.of(
@@ -178,6 +195,13 @@ public final class MailSender {
                             + "make its attachments smaller or send it as a link.");
         }
         Instant slot = limiter.acquire(mailbox.id());
+        Instant recipientSlot;
+        try {
+            recipientSlot = recipients.acquire(mailbox.id(), recipientCount);
+        } catch (RuntimeException e) {
+            limiter.release(mailbox.id(), slot);
+            throw e;
+        }
         try {
             if (graph) {
                 services.access().graph(mailbox.id()).sendMime(() -> new ByteArrayInputStream(mime));
@@ -189,6 +213,7 @@ public final class MailSender {
             }
         } catch (RuntimeException e) {
             limiter.release(mailbox.id(), slot);
+            recipients.release(mailbox.id(), recipientSlot);
             throw e;
         }
         Instant sentAt = clock.instant();

@@ -11,9 +11,19 @@ public final class RateLimitedException extends RuntimeException {
     private final Duration retryAfter;
 
     public RateLimitedException(UUID mailboxId, int limit, Duration window, Instant retryAt, Duration retryAfter) {
-        super("The mailbox has sent " + limit + " messages in the last " + describe(window)
+        this(mailboxId, limit, "messages", window, retryAt, retryAfter);
+    }
+
+    /** @param unit what the limit counts: "messages", "recipients" */
+    public RateLimitedException(
+            UUID mailboxId, int limit, String unit, Duration window, Instant retryAt, Duration retryAfter) {
+        super("The mailbox has sent " + ("messages".equals(unit) ? limit + " messages" : "to " + limit + " " + unit)
+                + " in the last " + describe(window)
                 + ", its limit; nothing was sent. Retry after " + retryAt + " (in " + seconds(retryAfter)
-                + " s).");
+                + " s)."
+                + ("recipients".equals(unit)
+                        ? " Exchange Online blocks a mailbox that goes over 10,000 recipients a day from sending."
+                        : ""));
         this.mailboxId = mailboxId;
         this.retryAt = retryAt;
         this.retryAfter = retryAfter;
@@ -44,6 +54,9 @@ public final class RateLimitedException extends RuntimeException {
     }
 
     private static String describe(Duration window) {
-        return window.equals(Duration.ofMinutes(1)) ? "minute" : window.toSeconds() + " seconds";
+        if (window.equals(Duration.ofMinutes(1))) {
+            return "minute";
+        }
+        return window.toSeconds() % 3600 == 0 ? window.toHours() + " hours" : window.toSeconds() + " seconds";
     }
 }

@@ -108,6 +108,11 @@ class MailSenderTest {
         recipientMailbox = services.connections().addMailbox(connection, recipient, Optional.empty(), "test");
     }
 
+    @org.junit.jupiter.api.AfterEach
+    void realTime() {
+        emulator.clock().reset();
+    }
+
     MailSender sender(int perMinute) {
         return new MailSender(services, outbox, emulator.clock(), MailSender.Options.DEFAULT.withPerWindow(perMinute));
     }
@@ -266,6 +271,45 @@ class MailSenderTest {
         emulator.clock().advance(Duration.ofSeconds(61));
         sender.send(nancy.id(), OutgoingMessage.text("Later", "x", recipient));
         assertThat(emulator.exchange().store().count(recipient, "inbox")).isEqualTo(4);
+    }
+
+    @Test
+    void recipientsAreCountedOverADayAsExchangeOnlineCountsThem() {
+        MailSender sender =
+                new MailSender(services, outbox, emulator.clock(), MailSender.Options.DEFAULT.withRecipientsPerDay(5));
+        sender.send(
+                nancy.id(),
+                OutgoingMessage.builder()
+                        .to(recipient)
+                        .cc("a@example.com", "b@example.com")
+                        .subject("Three")
+                        .text("x")
+                        .build());
+        OutgoingMessage three = OutgoingMessage.builder()
+                .to(recipient)
+                .bcc("c@example.com", "d@example.com")
+                .subject("Three more")
+                .text("x")
+                .build();
+        assertThatThrownBy(() -> sender.send(nancy.id(), three))
+                .isInstanceOf(RateLimitedException.class)
+                .hasMessageContaining("sent to 5 recipients in the last 24 hours")
+                .hasMessageContaining("10,000 recipients a day");
+        assertThat(emulator.exchange().store().count(recipient, "inbox")).isEqualTo(1);
+        // one message to more recipients than a whole day allows is refused as bad input
+        assertThatThrownBy(() -> sender.send(
+                        nancy.id(),
+                        OutgoingMessage.builder()
+                                .to(recipient)
+                                .cc("1@example.com", "2@example.com", "3@example.com", "4@example.com", "5@example.com")
+                                .subject("Too many")
+                                .text("x")
+                                .build()))
+                .isInstanceOf(ValidationException.class)
+                .hasMessageContaining("6 recipients");
+        emulator.clock().advance(Duration.ofHours(24).plusSeconds(1));
+        sender.send(nancy.id(), three);
+        assertThat(emulator.exchange().store().count(recipient, "inbox")).isEqualTo(2);
     }
 
     @Test
