@@ -36,10 +36,11 @@ import java.util.function.Supplier;
  * Graph token carries Mail.ReadWrite and Mail.Send (the missing ones are named, with where to add them),
  * every mailbox opens over Graph (RBAC for Applications may keep an app out of some), and every mapped
  * folder is found over Graph by its path. Then, holding every mailbox's sync lock ({@link Locks}), for each
- * mailbox: a last EWS pass if it receives (it may fail: EWS in Exchange Online may be blocked already), the
- * pending after-delivery actions applied over EWS, the folder mappings moved to their Graph ids, the actions
- * still waiting given Graph ids, and its Graph sync marked to resume from the last EWS pass ({@link
- * MailboxSync#markSwitched}); then the connection's transport changes. Rules, receive settings and delivery
+ * mailbox a last EWS pass if it receives (it may fail: EWS in Exchange Online may be blocked already) and the
+ * pending after-delivery actions applied over EWS; then in one transaction, so that a failure leaves the
+ * connection on EWS as it was: the folder mappings moved to their Graph ids, the actions still waiting given
+ * Graph ids, each Graph sync marked to resume from the last EWS pass ({@link MailboxSync#markSwitched}), and
+ * the connection's transport changed. Rules, receive settings and delivery
  * targets are the mailbox's and stay as they are. The settings generation stays too, so nobody has to
  * authorize again: the same app and the same grant serve Graph.
  */
@@ -223,11 +224,19 @@ public final class GraphSwitch {
         }
         List<MailboxCheck> mailboxes = check.mailboxes();
         List<MailboxSwitched> done = holdingAll(locks, mailboxes, 0, () -> {
-            List<MailboxSwitched> out = new ArrayList<>();
+            List<LastPass> passes = new ArrayList<>();
             for (MailboxCheck m : mailboxes) {
-                out.add(switchMailbox(m, sink));
+                passes.add(lastEwsPass(m, sink));
             }
-            stores.connections().switchTransport(connectionId, Transport.GRAPH);
+            // every change in one transaction: a failure leaves the connection on EWS as it was
+            List<MailboxSwitched> out = stores.database().jdbc().transaction(() -> {
+                List<MailboxSwitched> switched = new ArrayList<>();
+                for (int i = 0; i < mailboxes.size(); i++) {
+                    switched.add(moveToGraph(mailboxes.get(i), passes.get(i)));
+                }
+                stores.connections().switchTransport(connectionId, Transport.GRAPH);
+                return switched;
+            });
             services.tokens().forget(connectionId);
             services.access().forget(connectionId);
             return out;
@@ -261,13 +270,16 @@ public final class GraphSwitch {
         return locks.holding(mailboxes.get(i).mailboxId(), () -> holdingAll(locks, mailboxes, i + 1, work));
     }
 
-    private MailboxSwitched switchMailbox(MailboxCheck check, MessageSink sink) {
+    /** What the last EWS pass of a mailbox did, and where Graph resumes. */
+    private record LastPass(Optional<Integer> handed, Optional<String> error, Optional<Instant> resumeFrom) {}
+
+    /** The last EWS pass (when the mailbox receives) and the after-delivery actions EWS can still apply. */
+    private LastPass lastEwsPass(MailboxCheck check, MessageSink sink) {
         UUID id = check.mailboxId();
         Optional<ReceiveSettings.Setting> setting = settings.get(id);
-        Optional<Instant> lastGood = sync.status(id).flatMap(MailboxSync.SyncStatus::lastSyncAt);
         Optional<Integer> handed = Optional.empty();
         Optional<String> error = Optional.empty();
-        Optional<Instant> resumeFrom = lastGood;
+        Optional<Instant> resumeFrom = sync.status(id).flatMap(MailboxSync.SyncStatus::lastSyncAt);
         if (setting.map(ReceiveSettings.Setting::enabled).orElse(false)) {
             Instant startedAt = clock.instant();
             try {
@@ -275,25 +287,32 @@ public final class GraphSwitch {
                         sync.syncOnce(id, sink, setting.get().startFromNow()).newMessages());
                 resumeFrom = Optional.of(startedAt);
             } catch (RuntimeException e) {
+                // EWS may be blocked already: Graph resumes from the last pass that worked
                 error = Optional.of(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
             }
         }
         try {
             afterDelivery.run(id); // what can be applied over EWS is, before the ids change
         } catch (RuntimeException e) {
-            // left pending; carried over below
+            // left pending; carried over to Graph ids
         }
+        return new LastPass(handed, error, resumeFrom);
+    }
+
+    /** Folder mappings and waiting actions to Graph ids, and Graph's sync marked to resume; in a transaction. */
+    private MailboxSwitched moveToGraph(MailboxCheck check, LastPass pass) {
+        UUID id = check.mailboxId();
         if (!check.graphFolders().isEmpty()) {
             stores.mailboxes().mapFolders(id, check.graphFolders());
         }
         int carried = carryPendingActions(id);
-        resumeFrom.ifPresent(t -> sync.markSwitched(id, t));
+        pass.resumeFrom().ifPresent(t -> sync.markSwitched(id, t));
         return new MailboxSwitched(
                 id,
                 check.address(),
-                handed,
-                error,
-                resumeFrom,
+                pass.handed(),
+                pass.error(),
+                pass.resumeFrom(),
                 check.graphFolders().size(),
                 carried);
     }
