@@ -132,48 +132,11 @@ public final class ConnectionTester {
                 SETTINGS, c.signInMode().label() + ", " + c.cloud().profile().displayName() + "."));
 
         // 2. Host: the supplied URL resolves, or Autodiscover finds one (Graph: the cloud's or the given root).
-        URI url;
-        if (graph) {
-            if (!c.signInMode().oauth()) {
-                steps.add(Step.failed(
-                        GRAPH_HOST,
-                        "Microsoft Graph accepts only OAuth, and this connection signs in with Basic.",
-                        "Edit the connection: choose OAuth delegated or app-only, or the EWS transport.",
-                        Optional.empty()));
-                return;
-            }
-            url = access.graphRoot(c);
-            try {
-                InetAddress.getAllByName(url.getHost());
-                steps.add(Step.passed(GRAPH_HOST, "Using Microsoft Graph at " + url + "."));
-            } catch (UnknownHostException e) {
-                steps.add(Step.failed(
-                        GRAPH_HOST,
-                        "The host name " + e.getMessage() + " does not resolve.",
-                        "Check the Graph URL (leave it empty for the cloud's own), and this server's DNS.",
-                        Optional.empty()));
-                return;
-            }
-        } else
-            try {
-                url = access.ewsUrl(m, c);
-                InetAddress.getAllByName(url.getHost());
-                steps.add(Step.passed(
-                        HOST, (c.hostMode() == HostMode.AUTODISCOVER ? "Autodiscover found " : "Using ") + url + "."));
-            } catch (UnknownHostException e) {
-                steps.add(Step.failed(
-                        HOST,
-                        "The host name " + e.getMessage() + " does not resolve.",
-                        "Check the EWS URL's host name, and this server's DNS.",
-                        Optional.empty()));
-                return;
-            } catch (EwsException e) {
-                steps.add(Step.failed(HOST, e.plainMessage(), e.fix(), e.responseCode()));
-                return;
-            } catch (SignInFailure f) {
-                steps.add(Step.failed(HOST, f.plainMessage(), f.fix(), SignInFailures.code(f)));
-                return;
-            }
+        Optional<URI> host = graph ? graphHost(c, steps) : ewsHost(m, c, steps);
+        if (host.isEmpty()) {
+            return;
+        }
+        URI url = host.get();
 
         // 3. TLS (and proxy): any HTTP answer means the certificate was trusted and the name matched.
         try {
@@ -261,6 +224,53 @@ public final class ConnectionTester {
         } catch (EwsException e) {
             steps.add(Step.failed(SEND, e.plainMessage(), e.fix(), e.responseCode()));
         }
+    }
+
+    /** Step 2 over Graph: the cloud's Graph root, or the connection's own, resolves. */
+    private Optional<URI> graphHost(Connection c, List<Step> steps) {
+        if (!c.signInMode().oauth()) {
+            steps.add(Step.failed(
+                    GRAPH_HOST,
+                    "Microsoft Graph accepts only OAuth, and this connection signs in with Basic.",
+                    "Edit the connection: choose OAuth delegated or app-only, or the EWS transport.",
+                    Optional.empty()));
+            return Optional.empty();
+        }
+        URI url = access.graphRoot(c);
+        try {
+            InetAddress.getAllByName(url.getHost());
+            steps.add(Step.passed(GRAPH_HOST, "Using Microsoft Graph at " + url + "."));
+            return Optional.of(url);
+        } catch (UnknownHostException e) {
+            steps.add(Step.failed(
+                    GRAPH_HOST,
+                    "The host name " + e.getMessage() + " does not resolve.",
+                    "Check the Graph URL (leave it empty for the cloud's own), and this server's DNS.",
+                    Optional.empty()));
+            return Optional.empty();
+        }
+    }
+
+    /** Step 2 over EWS: the supplied URL resolves, or Autodiscover finds one. */
+    private Optional<URI> ewsHost(Mailbox m, Connection c, List<Step> steps) {
+        try {
+            URI url = access.ewsUrl(m, c);
+            InetAddress.getAllByName(url.getHost());
+            steps.add(Step.passed(
+                    HOST, (c.hostMode() == HostMode.AUTODISCOVER ? "Autodiscover found " : "Using ") + url + "."));
+            return Optional.of(url);
+        } catch (UnknownHostException e) {
+            steps.add(Step.failed(
+                    HOST,
+                    "The host name " + e.getMessage() + " does not resolve.",
+                    "Check the EWS URL's host name, and this server's DNS.",
+                    Optional.empty()));
+        } catch (EwsException e) {
+            steps.add(Step.failed(HOST, e.plainMessage(), e.fix(), e.responseCode()));
+        } catch (SignInFailure f) {
+            steps.add(Step.failed(HOST, f.plainMessage(), f.fix(), SignInFailures.code(f)));
+        }
+        return Optional.empty();
     }
 
     /** Steps 5 and 6 over Graph: the inbox opened, and the token's permissions (nothing is written or sent). */
