@@ -597,7 +597,7 @@ class WebJourneysTest {
         assertThat(browser.has("#ews-retirement"))
                 .as("no notice on a Graph connection")
                 .isFalse();
-        assertThat(browser.text("dl.facts")).contains("GRAPH");
+        assertThat(browser.text("#transport")).isEqualTo("Microsoft Graph");
         browser.screenshot("switched-to-graph.png");
     }
 
