@@ -17,7 +17,6 @@ import dev.mailbridge.ews.ops.ItemShape;
 import dev.mailbridge.ews.ops.Subscribe;
 import dev.mailbridge.graph.DeltaPage;
 import dev.mailbridge.graph.GraphClient;
-import dev.mailbridge.graph.GraphException;
 import dev.mailbridge.graph.GraphResyncRequiredException;
 import dev.mailbridge.graph.MailMessage;
 import java.time.Duration;
@@ -350,15 +349,6 @@ final class WatchCommand extends CliCommand {
                 }
                 if (page.last()) {
                     return page.deltaLink();
-                }
-                if (page.nextLink() == null) {
-                    throw new GraphException(
-                            200,
-                            null,
-                            null,
-                            null,
-                            "Microsoft Graph ended a delta page with neither a nextLink nor a deltaLink.",
-                            "Run mailbridge watch again.");
                 }
                 next = page.nextLink();
             }

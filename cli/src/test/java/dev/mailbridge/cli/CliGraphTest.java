@@ -245,20 +245,7 @@ class CliGraphTest {
     @Test
     void fetchOverGraphAsJsonSinceAndAnUnknownFolder() throws Exception {
         deliver(address, "as json");
-        Path out = work.resolve("json");
-        Cli.Result r = cli.run("fetch", "--out", out.toString(), "--format", "json");
-        assertThat(r.exit()).as(r.toString()).isZero();
-        List<Path> jsons = files(out, ".json").stream()
-                .filter(p -> !p.getFileName().toString().startsWith("."))
-                .toList();
-        assertThat(jsons).hasSize(1);
-        JsonNode message = Output.JSON.readTree(Files.readString(jsons.get(0)));
-        assertThat(message.path("subject").asText()).isEqualTo("as json");
-
-        Cli.Result none =
-                cli.run("fetch", "--out", work.resolve("later").toString(), "--since", "2999-01-01", "--json");
-        assertThat(none.json().path("fetched").asInt()).isZero();
-        assertThat(none.json().path("skipped").asInt()).isEqualTo(1);
+        CliMailTest.fetchesOneMessageAsJsonAndNothingSinceAFutureDate(cli, work, "as json");
 
         Cli.Result unknown = cli.run(
                 "fetch", "--folder", "Nowhere/Else", "--out", work.resolve("x").toString());
