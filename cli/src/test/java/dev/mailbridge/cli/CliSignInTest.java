@@ -69,18 +69,23 @@ class CliSignInTest {
         return all.toArray(String[]::new);
     }
 
-    @Test
-    void deviceCodeLoginShowsTheCodeWaitsAndSavesTheProfile() throws Exception {
-        Cli.Running login = cli.start(
-                login("--device-code", "--json", "--mailbox", ADELE, "--tenant", TENANT, "--client-id", PUBLIC_APP));
+    /** Reads the code the login printed and signs Adele in with it at the emulator's device login page. */
+    JsonNode signInAtTheDeviceCodePage(Cli.Running login) throws Exception {
         JsonNode code = login.awaitJson("event", "device-code", Duration.ofSeconds(30));
-        assertThat(code.path("message").asText()).contains(code.path("userCode").asText());
-
         new SignInBrowser(emulator.sslContext())
                 .enterDeviceCode(
                         URI.create(code.path("verificationUri").asText()),
                         code.path("userCode").asText(),
                         Person.of(ADELE, ADELE_PASSWORD));
+        return code;
+    }
+
+    @Test
+    void deviceCodeLoginShowsTheCodeWaitsAndSavesTheProfile() throws Exception {
+        Cli.Running login = cli.start(
+                login("--device-code", "--json", "--mailbox", ADELE, "--tenant", TENANT, "--client-id", PUBLIC_APP));
+        JsonNode code = signInAtTheDeviceCodePage(login);
+        assertThat(code.path("message").asText()).contains(code.path("userCode").asText());
 
         Cli.Result done = login.finish(Duration.ofSeconds(60));
         assertThat(done.exit()).as(done.toString()).isZero();
@@ -116,12 +121,7 @@ class CliSignInTest {
                 "--graph-url",
                 emulator.graphUrl(dev.mailbridge.emulator.Cloud.GLOBAL).toString()));
         Cli.Running login = cli.start(args.toArray(String[]::new));
-        JsonNode code = login.awaitJson("event", "device-code", Duration.ofSeconds(30));
-        new SignInBrowser(emulator.sslContext())
-                .enterDeviceCode(
-                        URI.create(code.path("verificationUri").asText()),
-                        code.path("userCode").asText(),
-                        Person.of(ADELE, ADELE_PASSWORD));
+        signInAtTheDeviceCodePage(login);
         Cli.Result done = login.finish(Duration.ofSeconds(60));
         assertThat(done.exit()).as(done.toString()).isZero();
 
