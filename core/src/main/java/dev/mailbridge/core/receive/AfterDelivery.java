@@ -356,7 +356,7 @@ public final class AfterDelivery {
     private static String text(RuntimeException e) {
         String t = e instanceof EwsException x
                 ? x.messageText().orElse(x.plainMessage())
-                : e instanceof GraphException g
+                : e instanceof GraphException g && g.graphMessage() != null
                         ? g.graphMessage()
                         : (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         return t.length() <= 2000 ? t : t.substring(0, 2000);
