@@ -44,9 +44,14 @@ public final class GraphProtocol {
         this.userAgent = b.userAgent;
     }
 
-    /** The v1.0 root of a cloud's Graph, e.g. {@code https://graph.microsoft.com/v1.0}. */
+    /** For the v1.0 root of a cloud's Graph ({@link #root}). */
     public static Builder builder(CloudProfile cloud) {
-        return builder(URI.create(cloud.graphRoot().toString().replaceAll("/+$", "") + "/v1.0"));
+        return builder(root(cloud));
+    }
+
+    /** The v1.0 service root of a cloud's Graph, e.g. {@code https://graph.microsoft.com/v1.0}. */
+    public static URI root(CloudProfile cloud) {
+        return URI.create(cloud.graphRoot().toString().replaceAll("/+$", "") + "/v1.0");
     }
 
     /** Any service root ending in the version, e.g. the emulator's {@code https://localhost:8443/v1.0}. */

@@ -318,15 +318,11 @@ public class ReceiveScheduler {
     }
 
     private MailboxSync.Result syncNow(UUID mailboxId, boolean startFromNow) {
-        ReentrantLock lock = lock(mailboxId);
-        lock.lock();
-        try {
+        return holding(mailboxId, () -> {
             MailboxSync.Result r = run(mailboxId, startFromNow);
             afterDelivery(mailboxId);
             return r;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     private MailboxSync.Result run(UUID mailboxId, boolean startFromNow) {
@@ -363,13 +359,13 @@ public class ReceiveScheduler {
         GraphSwitch.Report report = graphSwitch.switchToGraph(connectionId, pipeline, this::holding, actor);
         worker.wake(); // the last EWS pass may have queued messages
         for (GraphSwitch.MailboxSwitched m : report.mailboxes()) {
-            watchers.unwatch(m.mailboxId()); // its EWS subscription
-            receiveChanged(m.mailboxId());
+            receiveChanged(m.mailboxId()); // its EWS watch gives way to a Graph one (watchChecked sees the transport)
             requests.requestRoutine(m.mailboxId());
         }
         return report;
     }
 
+    /** Runs {@code work} holding the mailbox's sync lock. */
     private <T> T holding(UUID mailboxId, java.util.function.Supplier<T> work) {
         ReentrantLock lock = lock(mailboxId);
         lock.lock();

@@ -118,7 +118,7 @@ public final class MailboxAccess {
         ConnectionProfile p = keeper.profile(c);
         return p.graphUrl()
                 .map(u -> URI.create(u.replaceAll("/+$", "")))
-                .orElseGet(() -> URI.create(p.cloud().graphRoot().toString().replaceAll("/+$", "") + "/v1.0"));
+                .orElseGet(() -> GraphProtocol.root(p.cloud()));
     }
 
     GraphClient graph(Mailbox m, Connection c) {

@@ -77,15 +77,16 @@ public final class MailboxFolders {
     public List<MailboxFolder> listOverGraph(UUID mailboxId) {
         GraphClient graph = access.graph(mailboxId);
         List<MailboxFolder> out = new ArrayList<>();
-        java.util.ArrayDeque<Map.Entry<String, MailFolder>> todo = new java.util.ArrayDeque<>();
-        graph.folders().forEach(f -> todo.add(Map.entry("", f)));
+        record Pending(String parentPath, int depth, MailFolder folder) {}
+        java.util.ArrayDeque<Pending> todo = new java.util.ArrayDeque<>();
+        graph.folders().forEach(f -> todo.add(new Pending("", 0, f)));
         while (!todo.isEmpty() && out.size() < MAX_FOLDERS) {
-            var next = todo.poll();
-            MailFolder f = next.getValue();
-            String path = next.getKey().isEmpty() ? f.displayName() : next.getKey() + "/" + f.displayName();
+            Pending next = todo.poll();
+            MailFolder f = next.folder();
+            String path = next.depth() == 0 ? f.displayName() : next.parentPath() + "/" + f.displayName();
             out.add(new MailboxFolder(f.id(), f.displayName(), path, f.totalItemCount(), f.unreadItemCount()));
-            if (f.childFolderCount() > 0 && path.chars().filter(c -> c == '/').count() < 31) {
-                graph.childFolders(f.id()).forEach(c -> todo.add(Map.entry(path, c)));
+            if (f.childFolderCount() > 0 && next.depth() < 31) { // 32 levels, as the EWS paths
+                graph.childFolders(f.id()).forEach(c -> todo.add(new Pending(path, next.depth() + 1, c)));
             }
         }
         out.sort(java.util.Comparator.comparing(MailboxFolder::path, String.CASE_INSENSITIVE_ORDER));

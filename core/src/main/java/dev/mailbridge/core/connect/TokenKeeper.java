@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -80,17 +81,7 @@ public final class TokenKeeper {
         if (c.signInMode() != SignInMode.OAUTH_DELEGATED) {
             throw new IllegalStateException("basic connections have no tokens");
         }
-        return sources.computeIfAbsent(key(c, m.id().toString()), k -> {
-            ConnectionProfile p = profile(c);
-            return EntraTokens.delegated(
-                    p.app(),
-                    p.delegatedScopes(),
-                    stores.mailboxes().refreshTokens(),
-                    m.id().toString(),
-                    p.http(),
-                    clock,
-                    CachingTokenSource.DEFAULT_REFRESH_MARGIN);
-        });
+        return delegated(c, m, m.id().toString(), ConnectionProfile::delegatedScopes);
     }
 
     public TokenSource appTokens(Connection c) {
@@ -120,11 +111,17 @@ public final class TokenKeeper {
                     "signInMode",
                     "Microsoft Graph accepts only OAuth: switch the connection to OAuth delegated or app-only.");
         }
-        return sources.computeIfAbsent(key(c, "graph/" + m.id()), k -> {
+        return delegated(c, m, "graph/" + m.id(), ConnectionProfile::graphDelegatedScopes);
+    }
+
+    /** A delegated source for the mailbox's stored refresh token, cached under {@code who}. */
+    private TokenSource delegated(
+            Connection c, Mailbox m, String who, java.util.function.Function<ConnectionProfile, Set<String>> scopes) {
+        return sources.computeIfAbsent(key(c, who), k -> {
             ConnectionProfile p = profile(c);
             return EntraTokens.delegated(
                     p.app(),
-                    p.graphDelegatedScopes(),
+                    scopes.apply(p),
                     stores.mailboxes().refreshTokens(),
                     m.id().toString(),
                     p.http(),

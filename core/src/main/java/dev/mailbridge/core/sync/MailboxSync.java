@@ -116,7 +116,7 @@ public final class MailboxSync {
     public Result syncOnce(UUID mailboxId, MessageSink sink, boolean startFromNow) {
         Mailbox m = stores.mailboxes().get(mailboxId).orElseThrow(() -> new NotFoundException("mailbox", mailboxId));
         Incoming incoming = incoming(stores, m.id());
-        if (transport(m) == Transport.GRAPH) {
+        if (access.transport(m.id()) == Transport.GRAPH) {
             return graphSync(m, incoming, sink, startFromNow);
         }
         FolderRef folder = incoming.folder();
@@ -188,16 +188,9 @@ public final class MailboxSync {
     public Optional<SyncStatus> status(UUID mailboxId) {
         Mailbox m = stores.mailboxes().get(mailboxId).orElseThrow(() -> new NotFoundException("mailbox", mailboxId));
         String folderKey = incoming(stores, m.id()).key();
-        String stateKey = transport(m) == Transport.GRAPH ? GRAPH_PREFIX + folderKey : folderKey;
+        String stateKey = access.transport(m.id()) == Transport.GRAPH ? GRAPH_PREFIX + folderKey : folderKey;
         return syncs.get(m.id(), stateKey)
                 .map(f -> new SyncStatus(m.id(), folderKey, f.lastSyncAt(), f.lastError(), f.received()));
-    }
-
-    private Transport transport(Mailbox m) {
-        return stores.connections()
-                .get(m.connectionId())
-                .map(dev.mailbridge.core.model.Connection::transport)
-                .orElse(Transport.EWS);
     }
 
     /**
@@ -231,7 +224,6 @@ public final class MailboxSync {
         int failedTotal = 0;
         int pages = 0;
         boolean restarted = false;
-        List<String> seenOverEws = new ArrayList<>();
         try {
             GraphClient graph = access.graph(m.id());
             while (true) {
@@ -249,6 +241,7 @@ public final class MailboxSync {
                 pages++;
                 List<MailMessage> fresh = new ArrayList<>();
                 List<MailMessage> deliver = new ArrayList<>();
+                List<String> ewsSeen = new ArrayList<>();
                 for (DeltaPage.Change c : page.changes()) {
                     if (c.removed() || c.message() == null || syncs.alreadyReceived(m.id(), c.id())) {
                         if (!c.removed() && c.message() != null) {
@@ -259,7 +252,7 @@ public final class MailboxSync {
                     if (switchedAt != null && syncs.alreadyReceived(m.id(), GraphIds.toEwsId(c.id()))) {
                         // received over EWS under the EWS form of the same id: recorded under Graph's too
                         already++;
-                        seenOverEws.add(c.id());
+                        ewsSeen.add(c.id());
                         continue;
                     }
                     fresh.add(c.message());
@@ -269,8 +262,6 @@ public final class MailboxSync {
                 }
                 Map<String, GraphException> refused = new LinkedHashMap<>();
                 Map<String, Path> downloaded = graphDownload(graph, deliver, refused);
-                List<String> ewsSeen = List.copyOf(seenOverEws);
-                seenOverEws.clear();
                 String state = page.last() ? page.deltaLink() : page.nextLink(); // one is there (GraphClient.delta)
                 try {
                     int[] counts = stores.database().jdbc().transaction(() -> {
