@@ -34,7 +34,6 @@ import org.slf4j.LoggerFactory;
  */
 final class GraphWatch extends WatchThread {
     private static final Logger LOG = LoggerFactory.getLogger(GraphWatch.class);
-    private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String CHANGE_TYPE = "created";
 
@@ -192,8 +191,7 @@ final class GraphWatch extends WatchThread {
                     } catch (InterruptedException ie) {
                         return;
                     }
-                    backoff =
-                            backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+                    backoff = doubled(backoff);
                 }
             }
         } finally {

@@ -32,7 +32,6 @@ import org.slf4j.LoggerFactory;
  */
 final class MailboxWatch extends WatchThread {
     private static final Logger LOG = LoggerFactory.getLogger(MailboxWatch.class);
-    private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
 
     /** What a stream group tells a streaming watch. */
     enum SignalKind {
@@ -167,7 +166,7 @@ final class MailboxWatch extends WatchThread {
                 } catch (InterruptedException ie) {
                     return;
                 }
-                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+                backoff = doubled(backoff);
             }
         }
     }
