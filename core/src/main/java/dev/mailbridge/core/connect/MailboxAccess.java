@@ -101,7 +101,12 @@ public final class MailboxAccess {
 
     /** How the mailbox's connection reaches it. */
     public Transport transport(UUID mailboxId) {
-        return keeper.connection(keeper.mailbox(mailboxId).connectionId()).transport();
+        return transport(keeper.mailbox(mailboxId));
+    }
+
+    /** How the mailbox's connection reaches it, for a caller that has the mailbox already. */
+    public Transport transport(Mailbox m) {
+        return keeper.connection(m.connectionId()).transport();
     }
 
     /**

@@ -116,7 +116,7 @@ public final class MailboxSync {
     public Result syncOnce(UUID mailboxId, MessageSink sink, boolean startFromNow) {
         Mailbox m = stores.mailboxes().get(mailboxId).orElseThrow(() -> new NotFoundException("mailbox", mailboxId));
         Incoming incoming = incoming(stores, m.id());
-        if (access.transport(m.id()) == Transport.GRAPH) {
+        if (access.transport(m) == Transport.GRAPH) {
             return graphSync(m, incoming, sink, startFromNow);
         }
         FolderRef folder = incoming.folder();
@@ -188,7 +188,7 @@ public final class MailboxSync {
     public Optional<SyncStatus> status(UUID mailboxId) {
         Mailbox m = stores.mailboxes().get(mailboxId).orElseThrow(() -> new NotFoundException("mailbox", mailboxId));
         String folderKey = incoming(stores, m.id()).key();
-        String stateKey = access.transport(m.id()) == Transport.GRAPH ? GRAPH_PREFIX + folderKey : folderKey;
+        String stateKey = access.transport(m) == Transport.GRAPH ? GRAPH_PREFIX + folderKey : folderKey;
         return syncs.get(m.id(), stateKey)
                 .map(f -> new SyncStatus(m.id(), folderKey, f.lastSyncAt(), f.lastError(), f.received()));
     }
