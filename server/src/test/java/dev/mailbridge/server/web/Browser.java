@@ -104,13 +104,21 @@ final class Browser implements AutoCloseable {
                 e.sendKeys(text);
                 return;
             } catch (org.openqa.selenium.WebDriverException e) {
-                boolean replaced = e instanceof org.openqa.selenium.StaleElementReferenceException
-                        || String.valueOf(e.getMessage()).contains("does not belong to the document");
-                if (!replaced || attempt == 3) {
+                if (!replaced(e) || attempt == 3) {
                     throw e;
                 }
             }
         }
+    }
+
+    /**
+     * Whether an element went away because the page was replaced under it. Chromium reports that
+     * either as a stale element or, when the node goes mid-command, as an inspector error that
+     * Selenium passes on as an unknown error.
+     */
+    private static boolean replaced(org.openqa.selenium.WebDriverException e) {
+        return e instanceof org.openqa.selenium.StaleElementReferenceException
+                || String.valueOf(e.getMessage()).contains("does not belong to the document");
     }
 
     /** Sets a text field or textarea's value directly (long PEM texts; typing them is slow). */
@@ -139,7 +147,15 @@ final class Browser implements AutoCloseable {
     }
 
     String text(String css) {
-        return find(css).getText();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return find(css).getText();
+            } catch (org.openqa.selenium.WebDriverException e) {
+                if (!replaced(e) || attempt == 3) {
+                    throw e;
+                }
+            }
+        }
     }
 
     String page() {
@@ -154,9 +170,21 @@ final class Browser implements AutoCloseable {
         new WebDriverWait(driver, Duration.ofSeconds(30)).until(ExpectedConditions.urlContains(fragment));
     }
 
+    /** Waits for the text, looking again whenever the page is replaced meanwhile (a redirect). */
     void waitForText(String css, String text) {
         new WebDriverWait(driver, Duration.ofSeconds(30))
-                .until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(css), text));
+                .withMessage(() -> "text '" + text + "' in " + css)
+                .until(d -> {
+                    try {
+                        return d.findElements(By.cssSelector(css)).stream()
+                                .anyMatch(e -> e.getText().contains(text));
+                    } catch (org.openqa.selenium.WebDriverException e) {
+                        if (replaced(e)) {
+                            return false;
+                        }
+                        throw e;
+                    }
+                });
     }
 
     /** Scrolls so that the element is near the top of the window (for screenshots of a field). */
