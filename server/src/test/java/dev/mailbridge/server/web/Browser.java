@@ -97,12 +97,19 @@ final class Browser implements AutoCloseable {
      * replaces the page twice, and {@link #submit} waits only for the first).
      */
     void type(String css, String text) {
+        again(() -> {
+            WebElement e = find(css);
+            e.clear();
+            e.sendKeys(text);
+            return null;
+        });
+    }
+
+    /** Runs a step on the page, up to three times while a redirect replaces the page under it. */
+    private static <T> T again(java.util.function.Supplier<T> step) {
         for (int attempt = 1; ; attempt++) {
             try {
-                WebElement e = find(css);
-                e.clear();
-                e.sendKeys(text);
-                return;
+                return step.get();
             } catch (org.openqa.selenium.WebDriverException e) {
                 if (!replaced(e) || attempt == 3) {
                     throw e;
@@ -147,15 +154,11 @@ final class Browser implements AutoCloseable {
     }
 
     String text(String css) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return find(css).getText();
-            } catch (org.openqa.selenium.WebDriverException e) {
-                if (!replaced(e) || attempt == 3) {
-                    throw e;
-                }
-            }
-        }
+        return again(() -> find(css).getText());
+    }
+
+    String attribute(String css, String name) {
+        return again(() -> find(css).getAttribute(name));
     }
 
     String page() {

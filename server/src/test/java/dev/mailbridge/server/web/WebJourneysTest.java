@@ -158,7 +158,7 @@ class WebJourneysTest {
         browser.click("#save-connection");
         assertThat(browser.text("#tenantId-error")).contains("GUID");
         assertThat(browser.text("#clientId-error")).contains("GUID");
-        assertThat(browser.find("#tenantId").getAttribute("aria-invalid")).isEqualTo("true");
+        assertThat(browser.attribute("#tenantId", "aria-invalid")).isEqualTo("true");
         assertThat(browser.page()).doesNotContain(SECRET);
         browser.screenshot("malformed-ids.png");
         assertThat(stores.connections().all()).isEmpty();
@@ -179,7 +179,7 @@ class WebJourneysTest {
         testConnectionPasses();
         browser.go(connection);
         assertThat(browser.text("tr[data-address='" + ADELE + "'] .status")).isEqualTo("Authorized");
-        assertThat(browser.find("tr[data-address='" + ADELE + "'] .status").getAttribute("class"))
+        assertThat(browser.attribute("tr[data-address='" + ADELE + "'] .status", "class"))
                 .contains("ok");
         assertThat(browser.text("#redirect-uri")).isEqualTo(BASE + "/oauth2/callback");
         browser.screenshot("connection-authorized.png");
@@ -237,7 +237,7 @@ class WebJourneysTest {
         browser.waitForText("#notice", "Token check done");
         browser.go(delegatedMailboxUrl);
         assertThat(browser.text("#mailbox-status")).isEqualTo("Re-authorization required");
-        assertThat(browser.find("#mailbox-status").getAttribute("class")).contains("bad");
+        assertThat(browser.attribute("#mailbox-status", "class")).contains("bad");
         assertThat(browser.text("#status-code")).isEqualTo("AADSTS700082");
         assertThat(browser.text(".history")).contains("AADSTS700082").contains("Trace ID");
         browser.screenshot("reauthorize-700082.png");
@@ -281,7 +281,7 @@ class WebJourneysTest {
                 .contains("AADSTS7000215")
                 .contains("What to do");
         assertThat(browser.text("#notice")).contains("AADSTS7000215");
-        assertThat(browser.find("#clientSecret").getAttribute("aria-invalid")).isEqualTo("true");
+        assertThat(browser.attribute("#clientSecret", "aria-invalid")).isEqualTo("true");
         assertThat(browser.page()).doesNotContain(WRONG_SECRET).doesNotContain(SECRET);
         browser.scrollTo("#clientSecret");
         browser.screenshot("wrong-secret-7000215.png");
@@ -300,7 +300,7 @@ class WebJourneysTest {
     @Order(9)
     void appOnlyConnectionIsAuthorizedWithoutAUserAndTestsGreen() {
         String connection = oauthConnection("Archive (app-only)", "OAUTH_APP_ONLY", SECRET);
-        assertThat(browser.find("#admin-consent").getAttribute("href")).contains("adminconsent");
+        assertThat(browser.attribute("#admin-consent", "href")).contains("adminconsent");
         addMailbox(connection, ADELE);
         browser.click("tr[data-address='" + ADELE + "'] button.authorize");
         browser.waitForUrl(BASE + "/mailboxes/");
@@ -365,7 +365,7 @@ class WebJourneysTest {
         browser.find("tr[data-address='" + ADELE + "'] a").click();
         browser.click("#device-code-start");
         String code = browser.text("#user-code");
-        String verification = browser.find("#device-code a").getAttribute("href");
+        String verification = browser.attribute("#device-code a", "href");
         new dev.mailbridge.emulator.junit.SignInBrowser(EMULATOR.emulator().sslContext())
                 .enterDeviceCode(
                         java.net.URI.create(verification),
@@ -506,7 +506,7 @@ class WebJourneysTest {
         browser.click("form[action$='/settings'] button[type=submit]");
         assertThat(browser.text("#proxy-port-error")).contains("1 to 65535");
         browser.go(BASE + "/settings");
-        assertThat(browser.find("#proxy-host").getAttribute("value")).isEmpty();
+        assertThat(browser.attribute("#proxy-host", "value")).isEmpty();
     }
 
     @Test
