@@ -9,10 +9,14 @@ import java.security.MessageDigest;
 import java.security.cert.Certificate;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -106,11 +110,11 @@ final class Browser implements AutoCloseable {
     }
 
     /** Runs a step on the page, up to three times while a redirect replaces the page under it. */
-    private static <T> T again(java.util.function.Supplier<T> step) {
+    private static <T> T again(Supplier<T> step) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return step.get();
-            } catch (org.openqa.selenium.WebDriverException e) {
+            } catch (WebDriverException e) {
                 if (!replaced(e) || attempt == 3) {
                     throw e;
                 }
@@ -123,8 +127,8 @@ final class Browser implements AutoCloseable {
      * either as a stale element or, when the node goes mid-command, as an inspector error that
      * Selenium passes on as an unknown error.
      */
-    private static boolean replaced(org.openqa.selenium.WebDriverException e) {
-        return e instanceof org.openqa.selenium.StaleElementReferenceException
+    private static boolean replaced(WebDriverException e) {
+        return e instanceof StaleElementReferenceException
                 || String.valueOf(e.getMessage()).contains("does not belong to the document");
     }
 
@@ -175,13 +179,14 @@ final class Browser implements AutoCloseable {
 
     /** Waits for the text, looking again whenever the page is replaced meanwhile (a redirect). */
     void waitForText(String css, String text) {
+        AtomicReference<String> seen = new AtomicReference<>();
         new WebDriverWait(driver, Duration.ofSeconds(30))
-                .withMessage(() -> "text '" + text + "' in " + css)
+                .withMessage(() -> "text '" + text + "' in " + css + "; last seen there: '" + seen.get() + "'")
                 .until(d -> {
                     try {
-                        return d.findElements(By.cssSelector(css)).stream()
-                                .anyMatch(e -> e.getText().contains(text));
-                    } catch (org.openqa.selenium.WebDriverException e) {
+                        seen.set(d.findElement(By.cssSelector(css)).getText());
+                        return seen.get().contains(text);
+                    } catch (WebDriverException e) {
                         if (replaced(e)) {
                             return false;
                         }
