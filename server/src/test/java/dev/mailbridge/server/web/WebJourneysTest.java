@@ -86,8 +86,11 @@ class WebJourneysTest {
         r.add("mailbridge.data-dir", DATA::toString);
         r.add("mailbridge.public-base-url", () -> BASE);
         r.add("mailbridge.sweep-initial-delay", () -> "PT100H");
-        // the receive journey counts what "Sync now" finds: no streaming event may sync before the click
+        // the receive journey counts what "Sync now" finds: no streaming event and no safety poll may sync
+        // before the click (a poll every 30 s from the start once fell between a delivery and the click)
         r.add("mailbridge.receive.notifications", () -> "poll");
+        r.add("mailbridge.poll-initial-delay", () -> "PT100H");
+        r.add("mailbridge.poll-interval", () -> "PT100H");
     }
 
     @TestConfiguration
